@@ -1,0 +1,57 @@
+"""Chunk: llama-index's SentenceSplitter counting cl100k_base tokens; each chunk keeps its offsets."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from rag.records import Article, Chunk, chunk_id
+
+TOKENIZER = "cl100k_base"
+
+
+@lru_cache(maxsize=1)
+def token_encoder():
+    """cl100k_base from llama-index's bundled cache: tiktoken would otherwise download it."""
+    import llama_index.core
+    import tiktoken
+
+    cache = Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(cache))
+    return tiktoken.get_encoding(TOKENIZER)
+
+
+@lru_cache(maxsize=8)
+def _splitter(chunk_size: int, chunk_overlap: int):
+    from llama_index.core.node_parser import SentenceSplitter
+
+    # paragraph_separator matches clean_text's blank-line paragraphs.
+    return SentenceSplitter(
+        chunk_size=chunk_size, chunk_overlap=chunk_overlap,
+        tokenizer=token_encoder().encode, paragraph_separator="\n\n",
+    )
+
+
+def chunk_article(article: Article, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
+    """Split an article's text into token-bounded chunks with ids and character offsets."""
+    pieces = _splitter(chunk_size, chunk_overlap).split_text(article.text)
+    chunks, cursor, seen = [], 0, {}
+    for ordinal, piece in enumerate(pieces):
+        start = _locate(article.text, piece, cursor)
+        occurrence = seen.get(piece, 0)
+        seen[piece] = occurrence + 1
+        chunks.append(Chunk(chunk_id(article.source, piece, occurrence), article.source, ordinal,
+                            article.text[start:start + len(piece)], start, start + len(piece)))
+        cursor = start + 1
+    return chunks
+
+
+def _locate(text: str, piece: str, cursor: int) -> int:
+    # Chunks come in order and overlap, so search from just past the previous start.
+    at = text.find(piece, cursor)
+    if at < 0:
+        at = text.find(piece)
+    if at < 0:
+        raise ValueError(f"chunk not found verbatim in article text: {piece[:60]!r}")
+    return at

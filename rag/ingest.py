@@ -1,0 +1,90 @@
+"""Ingest: load -> clean -> chunk -> embed -> store, idempotent and safe to interrupt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from rag.chunk import chunk_article
+from rag.embed import Embedder
+from rag.errors import LoadError
+from rag.load import SourceFile, discover, load_file
+from rag.metadata import build_article
+from rag.records import Chunk
+from rag.settings import Settings
+from rag.store import ChromaStore
+
+Progress = Callable[[str], None]  # called once per file with its source path
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    pruned: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embedder: Embedder,
+                 prune: bool = False, progress: Progress | None = None,
+                 on_start: Callable[[int], None] | None = None) -> IngestReport:
+    """Ingest files and folders into an opened store; unusable files are reported, never fatal."""
+    files, missing = discover(paths)
+    report = IngestReport(failed=[(str(p), reason) for p, reason in missing])
+    if on_start:
+        on_start(len(files))
+    known = store.article_hashes()
+    for file in files:
+        _ingest_one(file, settings, store, embedder, known, report)
+        if progress:
+            progress(file.source)
+    if prune:
+        roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
+        report.pruned = prune_missing(store, roots, known)
+    return report
+
+
+def _ingest_one(file: SourceFile, settings: Settings, store: ChromaStore, embedder: Embedder,
+                known: dict[str, tuple[str, str]], report: IngestReport) -> None:
+    try:
+        loaded = load_file(file, int(settings.max_file_mb * 1_000_000))
+    except LoadError as exc:
+        report.failed.append((str(file.path), str(exc).removeprefix(f"{file.path}: ")))
+        return
+    previous = known.get(file.source)
+    if previous and previous[0] == loaded.content_hash:
+        report.unchanged.append(file.source)  # same bytes: nothing to embed or write
+        return
+    article = build_article(loaded)
+    chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap)
+    vectors, embedded = embed_missing(chunks, store, embedder)
+    store.write_article(article, chunks, vectors)
+    report.chunks_embedded += embedded
+    report.chunks_reused += len(chunks) - embedded
+    (report.updated if previous else report.added).append(article.source)
+
+
+def embed_missing(chunks: list[Chunk], store: ChromaStore, embedder: Embedder) -> tuple[np.ndarray, int]:
+    """Vectors for `chunks`, reusing those the index already holds (ids derive from text)."""
+    stored = store.vectors_for([c.id for c in chunks])
+    todo = [c for c in chunks if c.id not in stored]
+    fresh = dict(zip((c.id for c in todo), embedder.embed([c.text for c in todo])))
+    return np.stack([stored.get(c.id, fresh.get(c.id)) for c in chunks]), len(todo)
+
+
+def prune_missing(store: ChromaStore, roots: set[str], known: dict[str, tuple[str, str]]) -> list[str]:
+    """Remove articles ingested from `roots` whose files no longer exist."""
+    gone = [src for src, (_, root) in known.items() if root in roots and not (Path(root) / src).exists()]
+    for source in gone:
+        store.delete_article(source)
+    return gone

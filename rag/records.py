@@ -1,0 +1,111 @@
+"""Frozen records that cross module borders. Change them with dataclasses.replace."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article after loading and cleaning. `text` is what offsets point into."""
+
+    source: str  # path relative to the ingested folder, POSIX style; the article's id
+    title: str
+    text: str
+    content_hash: str  # sha256 of the file's bytes
+    date: str | None = None  # ISO 8601: YYYY-MM-DD, YYYY-MM, YYYY, or --MM-DD when the year is unknown
+    date_precision: str | None = None  # day | month | year | month-day
+    date_evidence: str | None = None  # where the date came from; "copyright" is weak evidence
+    publisher: str | None = None
+    root: str = ""  # absolute folder it was ingested from, for --prune
+
+    @property
+    def date_partial(self) -> bool:
+        return self.date_precision == "month-day"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of an article; `start`/`end` are character offsets into Article.text."""
+
+    id: str
+    source: str
+    ordinal: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its similarity score and its article's metadata."""
+
+    chunk: Chunk
+    score: float
+    title: str
+    date: str | None
+    publisher: str | None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer: the exact quote and where it sits in the article."""
+
+    marker: int
+    source: str
+    title: str
+    date: str | None
+    publisher: str | None
+    chunk_id: str
+    quote: str
+    start: int  # offsets of `quote` in Article.text
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    latency_ms: float = 0.0
+    id: str = ""
+    notice: str | None = None
+    hits: tuple[Hit, ...] = field(default=(), repr=False)
+
+
+def chunk_id(source: str, text: str, occurrence: int = 0) -> str:
+    """Stable id from the article and the chunk text (occurrence separates repeated text)."""
+    digest = hashlib.sha256(f"{source}\x00{occurrence}\x00{text}".encode()).hexdigest()
+    return digest[:32]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters; dates are ISO prefixes (2017, 2017-02, 2017-02-27), bounds inclusive."""
+
+    sources: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.publishers or self.date_from or self.date_to)
+
+
+def answer_record(answer: Answer) -> dict:
+    """The JSON record of `rag ask --json` and each line of `rag batch`."""
+    return {
+        "id": answer.id,
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [
+            {"marker": c.marker, "source": c.source, "title": c.title, "date": c.date,
+             "publisher": c.publisher, "chunk_id": c.chunk_id, "quote": c.quote, "start": c.start, "end": c.end}
+            for c in answer.citations
+        ],
+        "latency_ms": round(answer.latency_ms, 2),
+        "notice": answer.notice,
+    }

@@ -1,0 +1,47 @@
+"""Render answers for people: plain text for the terminal, Markdown for the web chat."""
+
+from __future__ import annotations
+
+import re
+
+from rag.records import Answer, Citation
+
+
+def describe_source(c: Citation) -> str:
+    """"Title" — Publisher, 2017-02-27 (file.txt)"""
+    bits = [f"“{c.title}”"]
+    tail = ", ".join(x for x in (c.publisher, c.date or "undated") if x)
+    return f"{bits[0]} — {tail} ({c.source})"
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer followed by its numbered sources and quotes."""
+    lines = [answer.text]
+    if answer.notice:
+        lines.insert(0, f"note: {answer.notice}")
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in answer.citations:
+            lines.append(f"  [{c.marker}] {describe_source(c)}")
+            lines.append(f"      “{c.quote}”")
+    return "\n".join(lines)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def escape_md(text: str) -> str:
+    """Article text as literal Markdown: no links, images or HTML can come from a document."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def answer_markdown(answer: Answer) -> str:
+    """Markdown for the chat: escaped answer text, then the sources as a list."""
+    body = escape_md(answer.text)
+    body = re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", body)  # our own markers stay visible
+    if answer.abstained:
+        return f"_{body}_"
+    sources = "\n".join(f"- **[{c.marker}]** {escape_md(describe_source(c))}  \n  > {escape_md(c.quote)}"
+                        for c in answer.citations)
+    return f"{body}\n\n**Sources**\n\n{sources}"

@@ -1,0 +1,101 @@
+"""The Rag facade: what the CLI, the web chat and the eval harness all call."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from rag.answer import Answerer, ExtractiveAnswerer
+from rag.chunk import TOKENIZER
+from rag.embed import SentenceTransformerEmbedder
+from rag.errors import InputError, StoreError
+from rag.ingest import IngestReport, ingest_paths
+from rag.records import Answer, Filters
+from rag.retrieve import DenseRetriever, Retriever
+from rag.settings import Settings
+from rag.store import ChromaStore, manifest_for
+
+MAX_QUESTION_CHARS = 4000
+
+
+class Rag:
+    """Cheap to construct: the model and the store open on first use, once per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = ChromaStore(settings)
+        self._embedder: SentenceTransformerEmbedder | None = None
+        self._checked = False
+
+    @property
+    def embedder(self) -> SentenceTransformerEmbedder:
+        if self._embedder is None:
+            self._embedder = SentenceTransformerEmbedder(self.settings.embedding_model, self.settings.embed_batch_size)
+        return self._embedder
+
+    @property
+    def retriever(self) -> Retriever:
+        return DenseRetriever(self.store, self.embedder)
+
+    @property
+    def answerer(self) -> Answerer:
+        return ExtractiveAnswerer(self.embedder, self.settings.min_score, self.settings.max_answer_sentences)
+
+    def manifest(self) -> dict:
+        return manifest_for(self.settings, self.embedder.dimensions, TOKENIZER)
+
+    def ingest(self, paths: list[Path], prune: bool = False, rebuild: bool = False,
+               progress: Callable[[str], None] | None = None,
+               on_start: Callable[[int], None] | None = None) -> IngestReport:
+        """Ingest files and folders; with `rebuild`, start from an empty index first."""
+        with self.store.writing():
+            if rebuild:
+                self.store.drop()
+            self.store.check(self.manifest(), create=True)
+            self._checked = True
+            return ingest_paths(paths, self.settings, self.store, self.embedder, prune, progress, on_start)
+
+    def open_index(self) -> None:
+        """Check the index exists and matches the settings (once per process)."""
+        if self._checked:
+            return
+        if not self.store.check(self.manifest(), create=False):
+            raise StoreError(f"no index at {self.store.location}: run `rag ingest corpus/` first")
+        self._checked = True
+
+    def ask(self, question: str, top_k: int | None = None, filters: Filters | None = None, qid: str = "") -> Answer:
+        """Retrieve and answer one question; the answer carries its citations and latency."""
+        started = time.perf_counter()
+        question = clean_question(question)
+        self.open_index()
+        hits = self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
+        answer = self.answerer.answer(question, hits)
+        return replace(answer, id=qid, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def stats(self) -> dict:
+        """Counts and the settings the index was built with (no model load)."""
+        manifest = self.store.manifest()
+        docs, chunks = self.store.counts() if manifest else (0, 0)
+        built = manifest or {}
+        return {
+            "index": self.store.location, "documents": docs, "chunks": chunks,
+            "embedding_model": built.get("embedding_model"), "embedding_dimensions": built.get("embedding_dimensions"),
+            "chunk_size": built.get("chunk_size"), "chunk_overlap": built.get("chunk_overlap"),
+            "tokenizer": built.get("tokenizer"), "size_bytes": self.store.size_bytes(),
+        }
+
+
+def clean_question(question: str) -> str:
+    """Strip control characters; refuse empty or oversized questions with a clear message."""
+    if not isinstance(question, str):
+        raise InputError(f"question must be text, got {type(question).__name__}")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in question)
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("the question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
+    return text

@@ -1,0 +1,84 @@
+"""The one settings object: defaults < rag.toml < RAG_* environment < explicit overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from rag.errors import ConfigError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Every knob of the product. Each field is documented in the README."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True)
+
+    index_dir: Path = Field(Path("index"), description="Folder of the persisted Chroma store.")
+    chroma_url: str | None = Field(None, description="Chroma server URL (e.g. http://127.0.0.1:8000); replaces index_dir.")
+    collection: str = Field("news", min_length=3, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$")
+    embedding_model: str = Field(DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged) or a sentence-transformers model folder.")
+    embed_batch_size: int = Field(64, ge=1, le=4096)
+    chunk_size: int = Field(200, ge=32, le=2048, description="Chunk size in cl100k_base tokens.")
+    chunk_overlap: int = Field(40, ge=0, le=1024)
+    top_k: int = Field(5, ge=1, le=100)
+    min_score: float = Field(0.30, ge=-1.0, le=1.0, description="Below this cosine similarity nothing is relevant.")
+    max_answer_sentences: int = Field(3, ge=1, le=10)
+    max_file_mb: float = Field(20.0, gt=0)
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=0, le=65535)
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "Settings":
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError(f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_size ({self.chunk_size})")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = init_settings.init_kwargs.pop("_toml_file", None)  # type: ignore[attr-defined]
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings once at an entry point; `config` defaults to ./rag.toml when present."""
+    toml = config if config is not None else Path("rag.toml")
+    if config is not None and not config.is_file():
+        raise ConfigError(f"{config}: settings file not found")
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(_toml_file=toml if toml.is_file() else None, **clean)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, toml)) from None
+    except ValueError as exc:  # a malformed TOML file
+        raise ConfigError(f"{toml}: {exc}") from None
+
+
+def _describe(exc: ValidationError, toml: Path) -> str:
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"])
+        if not field:  # a cross-field rule: its message names the fields
+            parts.append(err["msg"].removeprefix("Value error, "))
+            continue
+        parts.append(f"{field} (RAG_{field.upper()}): {err['msg']} (got {err.get('input')!r})")
+    return "invalid settings: " + "; ".join(parts)

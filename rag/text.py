@@ -1,0 +1,83 @@
+"""Pure text helpers shared by answering and citation checks: sentences, terms, numbers."""
+
+from __future__ import annotations
+
+import re
+
+_ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep",
+           "u.s", "u.k", "u.n", "n.w", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+           "oct", "nov", "dec", "inc", "corp", "co", "ltd", "vs", "etc", "e.g", "i.e", "approx"}
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9А-ЯЁ])|\n\s*\n|\n(?=\S)")
+_WORD = re.compile(r"[A-Za-zÀ-ÿА-Яа-яЁё]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
+STOPWORDS = frozenset("""
+a an the and or but if then than so of to in on at by for from with without about as into onto over under
+is are was were be been being am do does did doing have has had having will would shall should can could
+may might must this that these those it its it's he she they them his her their there here we our you your
+i me my what which who whom whose when where why how many much also not no yes any some all each both more
+most other such only own same too very just up down out off again further once during before after above
+below between through while until because per via said says say told according one ones its
+""".split())
+QUESTION_WORDS = frozenset("what which who whom whose when where why how many much does did do is are was were".split())
+_NUMBER_WORDS = re.compile(r"\b(hundreds?|thousands?|millions?|billions?|dozens?|two|three|four|five|six|seven|"
+                           r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|half|quarter)\b", re.I)
+_DATE_WORDS = re.compile(r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|"
+                         r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                         r"yesterday|today|week|month|year)\b", re.I)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `text`; abbreviations like "U.S." do not end one."""
+    spans, start = [], 0
+    for m in _BOUNDARY.finditer(text):
+        word = text[max(0, m.start() - 6):m.start() + 1].split()[-1].lower().rstrip(".") if m.group().startswith(".") else ""
+        if word in _ABBREV or re.fullmatch(r"[a-z]", word):
+            continue
+        _add_span(text, start, m.end(), spans)
+        start = m.end()
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    trail = len(piece.rstrip())
+    if trail > lead:
+        spans.append((start + lead, start + trail))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word and number tokens; "21,000" becomes "21000"."""
+    return [w.lower().replace(",", "").replace("’", "'") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match troop/troops, stationed/station."""
+    if word.isdigit() or len(word) <= 4:
+        return word
+    for suffix in ("'s", "ies", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed content words of `text` (stopwords and question words removed)."""
+    return {stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 1}
+
+
+def numbers(text: str) -> set[str]:
+    return {w for w in words(text) if w[0].isdigit()}
+
+
+def has_quantity(text: str) -> bool:
+    return bool(numbers(text) or _NUMBER_WORDS.search(text))
+
+
+def has_date(text: str) -> bool:
+    return bool(_DATE_WORDS.search(text))
+
+
+def has_name(text: str) -> bool:
+    """A capitalised word that is not the sentence's first word."""
+    return bool(re.search(r"(?<=[a-z,] )[A-Z][a-z]+", text))

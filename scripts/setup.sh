@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Create .venv and install the project (CPU-only torch). Idempotent; `--test` adds test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+pip=(.venv/bin/python -m pip -q --disable-pip-version-check)
+"${pip[@]}" install --upgrade pip
+# torch goes first and pinned: an unpinned torch pulled in by sentence-transformers
+# would be the multi-GB CUDA build. Elsewhere, point TORCH_INDEX_URL at a CPU wheel index.
+"${pip[@]}" install "torch==${TORCH_VERSION:-2.13.0}" ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}
+extras=""
+if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
+"${pip[@]}" install -e ".${extras}"
