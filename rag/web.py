@@ -27,7 +27,7 @@ def build(settings: Settings):
             return f"**Error:** {exc}"
 
     return gr.ChatInterface(
-        respond, title="News RAG", examples=EXAMPLES, cache_examples=False, flagging_mode="never",
+        respond, title="News RAG", examples=EXAMPLES, cache_examples=False, flagging_mode="never", api_name="ask",
         description="Answers come only from the indexed articles, with numbered sources you can check.",
         chatbot=gr.Chatbot(sanitize_html=True, render_markdown=True, height=520),
     )

@@ -1,0 +1,58 @@
+"""Real test files: PDFs drawn by matplotlib, encrypted by pypdf, HTML pages with site chrome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HTML = """<html><head><title>Russia opens school | Example News</title>
+<meta property="og:site_name" content="Example News"><meta name="date" content="2020-03-12"></head>
+<body><nav>Home | World | Sport</nav><article><h1>Russia opens a new school in Dushanbe</h1>
+<p>The school will teach 1,200 pupils in Russian and Tajik, officials said on Thursday in the capital.</p>
+<p>It is the third such school built with Russian money since 2015, according to the embassy statement.</p>
+</article><footer>Leave a Reply. Subscribe to our newsletter.</footer></body></html>"""
+
+
+def write_pdf(path: Path, lines: list[str]) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(8.5, 11))
+    for i, line in enumerate(lines):
+        fig.text(0.05, 0.95 - i * 0.04, line, fontsize=10)
+    fig.savefig(path, format="pdf")
+    plt.close(fig)
+    return path
+
+
+def write_encrypted_pdf(path: Path) -> Path:
+    from pypdf import PdfWriter
+
+    plain = write_pdf(path.with_suffix(".plain.tmp"), ["Secret article about a border post."])
+    writer = PdfWriter()
+    writer.append(plain)
+    writer.encrypt("secret")
+    writer.write(path)
+    plain.unlink()
+    return path
+
+
+def write_broken(folder: Path) -> dict[str, Path]:
+    """One file per failure reason, named by it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "empty": folder / "empty.txt",
+        "whitespace": folder / "blank.md",
+        "binary": folder / "binary.txt",
+        "malformed_pdf": folder / "truncated.pdf",
+        "not_pdf": folder / "fake.pdf",
+        "encrypted_pdf": folder / "locked.pdf",
+    }
+    files["empty"].write_bytes(b"")
+    files["whitespace"].write_text("   \n\n\t  \n")
+    files["binary"].write_bytes(bytes(range(256)) * 40)
+    files["malformed_pdf"].write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer <<")
+    files["not_pdf"].write_bytes(b"GIF89a this is an image, not a PDF")
+    write_encrypted_pdf(files["encrypted_pdf"])
+    return files
