@@ -36,22 +36,23 @@ def _splitter(chunk_size: int, chunk_overlap: int):
 def chunk_article(article: Article, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
     """Split an article's text into token-bounded chunks with ids and character offsets."""
     pieces = _splitter(chunk_size, chunk_overlap).split_text(article.text)
-    chunks, cursor, seen = [], 0, {}
+    chunks, prev_start, prev_end, seen = [], -1, 0, {}
     for ordinal, piece in enumerate(pieces):
-        start = _locate(article.text, piece, cursor)
+        start = _locate(article.text, piece, prev_start, prev_end)
         occurrence = seen.get(piece, 0)
         seen[piece] = occurrence + 1
         chunks.append(Chunk(chunk_id(article.source, piece, occurrence), article.source, ordinal,
                             article.text[start:start + len(piece)], start, start + len(piece)))
-        cursor = start + 1
+        prev_start, prev_end = start, start + len(piece)
     return chunks
 
 
-def _locate(text: str, piece: str, cursor: int) -> int:
-    # Chunks come in order and overlap, so search from just past the previous start.
-    at = text.find(piece, cursor)
-    if at < 0:
-        at = text.find(piece)
+def _locate(text: str, piece: str, prev_start: int, prev_end: int) -> int:
+    """Where `piece` sits: chunks come in order, so it starts after the previous chunk's start
+    and reaches past its end (repeated text must not match an earlier copy)."""
+    at = text.find(piece, prev_start + 1)
+    while at >= 0 and at + len(piece) <= prev_end:
+        at = text.find(piece, at + 1)
     if at < 0:
         raise ValueError(f"chunk not found verbatim in article text: {piece[:60]!r}")
     return at

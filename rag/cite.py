@@ -29,4 +29,4 @@ def compose(evidence: list[Evidence]) -> tuple[str, list[Citation]]:
 def to_citation(marker: int, ev: Evidence) -> Citation:
     h = ev.hit
     return Citation(marker=marker, source=h.chunk.source, title=h.title, date=h.date, publisher=h.publisher,
-                    chunk_id=h.chunk.id, quote=ev.text.strip(), start=ev.start, end=ev.end)
+                    chunk_id=h.chunk.id, quote=ev.text.strip(), start=ev.start, end=ev.end, score=h.score)

@@ -61,6 +61,7 @@ class Citation:
     quote: str
     start: int  # offsets of `quote` in Article.text
     end: int
+    score: float = 0.0  # cosine similarity of the cited chunk to the question
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def answer_record(answer: Answer) -> dict:
         "abstained": answer.abstained,
         "citations": [
             {"marker": c.marker, "source": c.source, "title": c.title, "date": c.date,
-             "publisher": c.publisher, "chunk_id": c.chunk_id, "quote": c.quote, "start": c.start, "end": c.end}
+             "publisher": c.publisher, "chunk_id": c.chunk_id, "quote": c.quote, "start": c.start, "end": c.end,
+             "score": round(c.score, 4)}
             for c in answer.citations
         ],
         "latency_ms": round(answer.latency_ms, 2),

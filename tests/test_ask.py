@@ -35,7 +35,8 @@ def test_json_record_has_the_documented_fields(sample_rag):
     record = answer_record(sample_rag.ask(STUDENTS_Q, qid="s1"))
     assert {"id", "question", "answer", "abstained", "citations", "latency_ms"} <= set(record)
     assert record["id"] == "s1" and record["latency_ms"] > 0
-    assert {"marker", "source", "title", "date", "chunk_id", "quote"} <= set(record["citations"][0])
+    assert {"marker", "source", "title", "date", "chunk_id", "quote", "score"} <= set(record["citations"][0])
+    assert 0.3 < record["citations"][0]["score"] <= 1.0
 
 
 def test_top_k_limits_retrieval(sample_rag):

@@ -1,0 +1,57 @@
+"""RAG_CHROMA_URL against a real `chroma run` server on a loopback port: ingest, ask, prune."""
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import make_rag
+from test_web import free_port
+
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    if not CHROMA.exists():
+        pytest.fail(f"chroma CLI not found at {CHROMA}; it ships with the chromadb package")
+    port = free_port()
+    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not come up within 30 s")
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_ingest_ask_and_prune_through_a_chroma_server(tmp_path, corpus_copy, chroma_server):
+    rag = make_rag(tmp_path / "unused-local-index", chroma_url=chroma_server)
+    assert len(rag.ingest([corpus_copy]).added) == 5
+    assert not (tmp_path / "unused-local-index").exists()  # nothing was written locally
+    answer = make_rag(tmp_path / "x", chroma_url=chroma_server).ask("How many students from Tajikistan study in Russia?")
+    assert "21,000" in answer.text and answer.citations[0].source == "002_3e4b70f7a6e2aa7f.txt"
+    shutil.move(corpus_copy / "004_d3314de6100c5788.txt", tmp_path / "moved.txt")
+    assert rag.ingest([corpus_copy], prune=True).pruned == ["004_d3314de6100c5788.txt"]
+    assert rag.stats()["documents"] == 4 and rag.stats()["size_bytes"] is None
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path):
+    from rag.errors import StoreError
+
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(StoreError, match=f"cannot open the index at {url}"):
+        make_rag(tmp_path / "i", chroma_url=url).ask("How many troops?")
