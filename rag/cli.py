@@ -165,3 +165,12 @@ def serve(
 def settings_fields() -> list[str]:
     """Every setting's name (a test checks that the README documents each)."""
     return list(Settings.model_fields)
+
+
+def _register_eval() -> None:
+    from rag.cli_eval import eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
+_register_eval()

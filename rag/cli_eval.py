@@ -1,0 +1,101 @@
+"""`rag eval`: run the gold set, sweep settings, compare runs."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from rag.cli import ConfigOpt, _progress, err, friendly
+from rag.settings import load_settings
+
+eval_app = typer.Typer(help="Measure retrieval and answers on a gold question set.", invoke_without_command=True)
+ROOT_EVAL = Path("eval")
+
+
+@eval_app.callback()
+@friendly
+def run(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Option(help="Gold set (.jsonl or .csv; format in eval/README.md).")] = ROOT_EVAL / "gold.jsonl",
+    name: Annotated[Optional[str], typer.Option(help="Report folder name under eval/reports/ (default: a timestamp).")] = None,
+    sweep: Annotated[Optional[list[str]], typer.Option(help="SETTING=V1,V2 (repeatable): evaluate every combination on a fresh index of --corpus.")] = None,
+    corpus: Annotated[Path, typer.Option(help="Corpus indexed for each sweep combination.")] = Path("corpus"),
+    reports: Annotated[Path, typer.Option(help="Where report folders go.")] = ROOT_EVAL / "reports",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Answer every gold question and report retrieval and answer metrics (`rag eval compare A B` compares runs)."""
+    if ctx.invoked_subcommand:
+        return
+    from rag.eval_gold import load_gold
+    from rag.eval_report import write_run, write_sweep
+    from rag.eval_run import evaluate, parse_sweep, summarize
+    from rag.eval_run import sweep as run_sweep
+    from rag.service import Rag
+
+    settings = load_settings(config)
+    items = load_gold(gold)
+    folder = reports / (name or time.strftime("%Y%m%d-%H%M%S"))
+    grid = parse_sweep(sweep or [])
+    with _progress() as bar:
+        total = len(items) * max(1, _combos(grid))
+        task = bar.add_task("evaluating", total=total, item="")
+        tick = lambda: bar.update(task, advance=1)  # noqa: E731
+        if grid:
+            runs = run_sweep(settings, grid, corpus, items, tick)
+            summaries = [(params, summarize(rows)) for params, rows in runs]
+            for (params, rows), (_, summary) in zip(runs, summaries):
+                label = "-".join(f"{k}{v}" for k, v in params.items())
+                write_run(folder / label, rows, summary, {**settings.model_dump(mode="json"), **params})
+            write_sweep(folder, summaries)
+            result = [{"params": p, "summary": s} for p, s in summaries]
+        else:
+            rows = evaluate(Rag(settings), items, tick)
+            result = summarize(rows)
+            write_run(folder, rows, result, settings.model_dump(mode="json"))
+    _show(result, as_json)
+    err.print(f"report: {folder / 'report.md'}")
+
+
+def _combos(grid: dict) -> int:
+    n = 1
+    for values in grid.values():
+        n *= len(values)
+    return n if grid else 0
+
+
+def _show(result, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    for entry in result if isinstance(result, list) else [{"params": {}, "summary": result}]:
+        if entry["params"]:
+            typer.echo(", ".join(f"{k}={v}" for k, v in entry["params"].items()))
+        for key, value in entry["summary"].items():
+            typer.echo(f"  {key:28} {value}")
+
+
+@eval_app.command()
+@friendly
+def compare(
+    run_a: Annotated[Path, typer.Argument(help="Report folder of the baseline run.")],
+    run_b: Annotated[Path, typer.Argument(help="Report folder of the new run.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Per-metric deltas (B - A) with 95% bootstrap intervals, and the questions that flipped."""
+    from rag.eval_report import compare_runs
+
+    result = compare_runs(run_a, run_b)
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"{result['questions']} questions in both runs\n")
+    for key, m in result["metrics"].items():
+        typer.echo(f"  {key:28} {m['delta']:+.3f}  [{m['ci_low']:+.3f}, {m['ci_high']:+.3f}]  n={m['n']}")
+    typer.echo(f"\nflipped ({len(result['flipped'])}):")
+    for f in result["flipped"]:
+        typer.echo(f"  {f['id']} {f['metric']}: {f['a']} -> {f['b']}  {f['question']}")

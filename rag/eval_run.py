@@ -1,0 +1,173 @@
+"""Run the eval: answer each gold question, score retrieval and answers, aggregate, sweep."""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+from rag.errors import InputError
+from rag.eval_gold import GoldItem
+from rag.eval_metrics import (covered, has_fact, hit_at_k, key_fact_accuracy, mean, ndcg_at_k, percentile,
+                              recall_at_k, reciprocal_rank, token_f1, unique_in_order)
+from rag.records import Answer
+from rag.service import Rag
+from rag.settings import Settings
+from rag.verify import is_supported, split_claims, support_score
+
+RETRIEVAL_KEYS = ["article_hit", "article_recall", "article_mrr", "article_ndcg",
+                  "chunk_hit", "chunk_mrr", "chunk_ndcg", "evidence_recall"]
+ANSWER_KEYS = ["key_fact_accuracy", "token_f1", "false_decline", "citation_precision", "citation_recall",
+               "citation_source_precision", "grounded"]
+
+
+def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None = None) -> list[dict]:
+    """One result row per gold question: the answer, what was retrieved, and its metric values."""
+    rows = []
+    texts: dict[str, str] = {}
+    for item in gold:
+        answer = rag.ask(item.question, qid=item.id)
+        rows.append(score_item(item, answer, rag.settings.top_k, lambda s: _text(rag, s, texts)))
+        if progress:
+            progress()
+    return rows
+
+
+def _text(rag: Rag, source: str, cache: dict[str, str]) -> str:
+    if source not in cache:
+        article = rag.store.get_article(source)
+        cache[source] = article.text if article else ""
+    return cache[source]
+
+
+def score_item(item: GoldItem, answer: Answer, k: int, article_text: Callable[[str], str]) -> dict:
+    """Metric values for one question (pure given the article texts)."""
+    hits = list(answer.hits)
+    row = {"id": item.id, "kind": item.kind, "answerable": item.answerable, "question": item.question,
+           "answer": answer.text, "abstained": answer.abstained, "latency_ms": answer.latency_ms,
+           "retrieved": [{"chunk_id": h.chunk.id, "source": h.chunk.source, "start": h.chunk.start,
+                          "end": h.chunk.end, "score": round(h.score, 4)} for h in hits],
+           "citations": [{"marker": c.marker, "source": c.source, "quote": c.quote} for c in answer.citations]}
+    if item.answerable:
+        row.update(_retrieval_metrics(item, hits, k, article_text))
+        row.update(_answer_metrics(item, answer))
+    else:
+        row["declined"] = float(answer.abstained)
+    return row
+
+
+def _evidence_spans(item: GoldItem, article_text: Callable[[str], str]) -> list[list[tuple[str, int, int]]]:
+    """For each evidence sentence, where it sits in each gold article that holds it."""
+    out = []
+    for ev in item.evidence:
+        spans = []
+        for source in item.gold_sources:
+            at = article_text(source).find(ev)
+            if at >= 0:
+                spans.append((source, at, at + len(ev)))
+        out.append(spans)
+    return out
+
+
+def _retrieval_metrics(item: GoldItem, hits: list, k: int, article_text: Callable[[str], str]) -> dict:
+    gold = set(item.gold_sources)
+    articles = unique_in_order([h.chunk.source for h in hits])
+    evidence = _evidence_spans(item, article_text)
+    spans = [span for spans in evidence for span in spans]
+    relevant_chunks = {h.chunk.id for h in hits
+                       if any(s == h.chunk.source and h.chunk.start < e and st < h.chunk.end for s, st, e in spans)}
+    chunk_ids = [h.chunk.id for h in hits]
+
+    def found(spans_of_one: list[tuple[str, int, int]]) -> float:
+        return float(any(covered((st, e), [(h.chunk.start, h.chunk.end) for h in hits[:k] if h.chunk.source == s])
+                         for s, st, e in spans_of_one))
+
+    return {
+        "article_hit": hit_at_k(articles, gold, k), "article_recall": recall_at_k(articles, gold, k),
+        "article_mrr": reciprocal_rank(articles, gold), "article_ndcg": ndcg_at_k(articles, gold, k),
+        "chunk_hit": hit_at_k(chunk_ids, relevant_chunks, k), "chunk_mrr": reciprocal_rank(chunk_ids, relevant_chunks),
+        "chunk_ndcg": ndcg_at_k(chunk_ids, relevant_chunks, k),
+        "evidence_recall": mean([found(e) for e in evidence]) if evidence else None,
+    }
+
+
+def _answer_metrics(item: GoldItem, answer: Answer) -> dict:
+    if answer.abstained:
+        return {"key_fact_accuracy": 0.0, "token_f1": 0.0, "false_decline": 1.0}
+    quotes = {c.marker: c.quote for c in answer.citations}
+    sources = {c.marker: c.source for c in answer.citations}
+    claims = split_claims(answer.text)
+    per_cite = [is_supported(claim, [quotes[m]]) for claim, marks in claims for m in marks if m in quotes]
+    per_claim = [support_score(claim, [quotes[m] for m in marks if m in quotes]) for claim, marks in claims]
+    cited_sources = [sources[m] for _, marks in claims for m in marks if m in sources]
+    return {
+        "key_fact_accuracy": key_fact_accuracy(answer.text, item.key_facts),
+        "key_facts_found": [f for f in item.key_facts if has_fact(answer.text, f)],
+        "token_f1": token_f1(answer.text, item.reference), "false_decline": 0.0,
+        "citation_precision": mean([float(x) for x in per_cite]),
+        "citation_recall": mean([float(s >= 0.6) for s in per_claim]),
+        "citation_source_precision": mean([float(s in item.gold_sources) for s in cited_sources]),
+        "grounded": mean(per_claim),
+    }
+
+
+def summarize(rows: list[dict]) -> dict:
+    """Means over the questions each metric applies to, decline rates, latency p50/p95."""
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    out: dict = {"questions": len(rows), "answerable": len(answerable), "unanswerable": len(unanswerable)}
+    for key in RETRIEVAL_KEYS + ANSWER_KEYS:
+        values = [r[key] for r in answerable if r.get(key) is not None and r.get(key) == r.get(key)]
+        out[key] = round(mean(values), 4) if values else None
+    out["declined_unanswerable"] = round(mean([r["declined"] for r in unanswerable]), 4) if unanswerable else None
+    latencies = [r["latency_ms"] for r in rows]
+    out["latency_p50_ms"] = round(percentile(latencies, 50), 1)
+    out["latency_p95_ms"] = round(percentile(latencies, 95), 1)
+    return out
+
+
+def parse_sweep(specs: list[str]) -> dict[str, list]:
+    """['top_k=3,5', 'chunk_size=128,256'] -> {'top_k': [3, 5], ...}; names must be settings."""
+    grid: dict[str, list] = {}
+    for spec in specs:
+        name, _, values = spec.partition("=")
+        name = name.strip()
+        if name not in Settings.model_fields or not values.strip():
+            raise InputError(f"--sweep {spec!r}: expected SETTING=V1,V2 with a setting name such as top_k or chunk_size")
+        grid[name] = [_value(v.strip()) for v in values.split(",") if v.strip()]
+    return grid
+
+
+def _value(text: str):
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def sweep(base: Settings, grid: dict[str, list], corpus: Path, gold: list[GoldItem],
+          progress: Callable[[], None] | None = None) -> list[tuple[dict, list[dict]]]:
+    """Every combination in `grid`: each distinct chunking gets its own temp index of `corpus`."""
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="rag-sweep-") as tmp:
+        for combo in itertools.product(*grid.values()):
+            params = dict(zip(grid.keys(), combo))
+            settings = _with(base, params, Path(tmp))
+            rag = Rag(settings)
+            rag.ingest([corpus])
+            runs.append((params, evaluate(rag, gold, progress)))
+    return runs
+
+
+def _with(base: Settings, params: dict, tmp: Path) -> Settings:
+    data = {**base.model_dump(), **params}
+    index_key = f"cs{data['chunk_size']}-co{data['chunk_overlap']}-{abs(hash(data['embedding_model']))}"
+    data.update(index_dir=tmp / index_key, chroma_url=None)
+    try:
+        return Settings(**data)
+    except ValueError as exc:
+        raise InputError(f"sweep values {params}: {exc}") from None

@@ -1,0 +1,94 @@
+"""The eval harness end to end: the gold set is valid, a run and a small sweep write reports with plots."""
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import CORPUS, ROOT
+from rag.cli import app
+from rag.errors import InputError
+from rag.eval_gold import load_gold
+from rag.eval_report import compare_runs
+from rag.eval_run import evaluate, parse_sweep, summarize
+from rag.load import SourceFile, load_file
+from rag.metadata import build_article
+
+GOLD = ROOT / "eval" / "gold.jsonl"
+
+
+def test_gold_set_is_complete_and_its_evidence_is_verbatim():
+    items = load_gold(GOLD)
+    texts = {p.name: build_article(load_file(SourceFile(p, CORPUS), 10**7)).text for p in CORPUS.iterdir()}
+    assert len(items) >= 60 and sum(not i.answerable for i in items) >= 12
+    assert {"number", "date", "who", "where", "paraphrase", "followup"} <= {i.kind for i in items}
+    for item in items:
+        assert all(s in texts for s in item.gold_sources), item.id
+        for ev in item.evidence:
+            assert any(ev in texts[s] for s in item.gold_sources), (item.id, ev)
+        if item.answerable:
+            assert item.key_facts and item.reference and item.evidence, item.id
+
+
+def test_gold_errors_name_line_and_field(tmp_path):
+    bad = tmp_path / "g.jsonl"
+    bad.write_text('{"id": "a", "question": "Q?", "answerable": true, "gold_sources": []}\n')
+    with pytest.raises(InputError, match=r"g.jsonl:1: an answerable question needs 'gold_sources'"):
+        load_gold(bad)
+    bad.write_text('{"id": "a", "question": "Q?", "answerable": "maybe"}\n')
+    with pytest.raises(InputError, match=r"g.jsonl:1: field 'answerable' must be true or false"):
+        load_gold(bad)
+
+
+def test_csv_gold_sets_are_read(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("id,question,answerable,gold_sources,key_facts,reference\n"
+                    "c1,How many troops?,true,003_daad56808568b6dc.txt;004_d3314de6100c5788.txt,7000,About 7000\n"
+                    "c2,Population?,false,,,\n")
+    items = load_gold(path)
+    assert items[0].gold_sources == ("003_daad56808568b6dc.txt", "004_d3314de6100c5788.txt") and not items[1].answerable
+
+
+def test_eval_scores_the_sample_and_catches_a_broken_answerer(sample_rag):
+    items = [i for i in load_gold(GOLD) if i.id in ("g021", "g032", "g066")]
+    summary = summarize(evaluate(sample_rag, items))
+    assert summary["article_hit"] == 1.0 and summary["key_fact_accuracy"] == 1.0
+    assert summary["citation_source_precision"] == 1.0 and summary["declined_unanswerable"] == 1.0
+    # The same questions scored against the wrong gold article must score lower.
+    from dataclasses import replace
+    wrong = [replace(i, gold_sources=("000_7fcf803510b2e5fd.txt",)) if i.answerable else i for i in items]
+    assert summarize(evaluate(sample_rag, wrong))["citation_source_precision"] < 0.5
+
+
+def test_sweep_and_compare_write_reports_with_plots(tmp_path, monkeypatch):
+    corpus = tmp_path / "tiny"
+    corpus.mkdir()
+    for name in ("002_3e4b70f7a6e2aa7f.txt", "003_daad56808568b6dc.txt"):
+        shutil.copy(CORPUS / name, corpus / name)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(line for line in GOLD.read_text().splitlines()
+                              if json.loads(line)["id"] in ("g021", "g032", "g035", "g066")))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "unused"))
+    result = CliRunner().invoke(app, ["eval", "--gold", str(gold), "--corpus", str(corpus), "--reports",
+                                      str(tmp_path / "reports"), "--name", "s", "--sweep", "top_k=1,5",
+                                      "--sweep", "chunk_size=128,256", "--json"])
+    assert result.exit_code == 0, result.output
+    runs = json.loads(result.stdout)
+    assert len(runs) == 4 and {tuple(sorted(r["params"].items())) for r in runs} == {
+        (("chunk_size", c), ("top_k", k)) for c in (128, 256) for k in (1, 5)}
+    folder = tmp_path / "reports" / "s"
+    assert (folder / "sweep.png").stat().st_size > 5000 and "| top_k | chunk_size |" in (folder / "report.md").read_text()
+    run_a, run_b = folder / "top_k1-chunk_size128", folder / "top_k5-chunk_size128"
+    for png in ("metrics.png", "latency.png"):
+        assert (run_a / png).stat().st_size > 5000
+    diff = compare_runs(run_a, run_b)
+    assert diff["questions"] == 4 and "article_recall" in diff["metrics"]
+    out = CliRunner().invoke(app, ["eval", "compare", str(run_a), str(run_b)])
+    assert out.exit_code == 0 and "article_recall" in out.stdout
+
+
+def test_bad_sweep_spec_is_refused():
+    with pytest.raises(InputError, match="expected SETTING=V1,V2"):
+        parse_sweep(["nonsense=1,2"])
+    assert parse_sweep(["top_k=3,5", "min_score=0.2"]) == {"top_k": [3, 5], "min_score": [0.2]}
