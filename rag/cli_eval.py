@@ -99,3 +99,24 @@ def compare(
     typer.echo(f"\nflipped ({len(result['flipped'])}):")
     for f in result["flipped"]:
         typer.echo(f"  {f['id']} {f['metric']}: {f['a']} -> {f['b']}  {f['question']}")
+
+
+@eval_app.command()
+@friendly
+def generate(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the drafted gold set (.jsonl).")],
+    per_article: Annotated[int, typer.Option(min=1, max=100, help="Most drafts per article.")] = 5,
+    config: ConfigOpt = None,
+) -> None:
+    """Draft synthetic question/evidence pairs from every indexed article (marked synthetic: review them)."""
+    from rag.eval_generate import drafts
+    from rag.service import Rag
+
+    rag = Rag(load_settings(config))
+    rag.open_index()
+    rows = [d for article in rag.store.list_articles(with_text=True) for d in drafts(article, per_article)]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as fh:
+        for n, row in enumerate(rows, 1):
+            fh.write(json.dumps({"id": f"syn{n:04d}", **row}, ensure_ascii=False) + "\n")
+    typer.echo(f"{len(rows)} synthetic questions drafted into {output}")

@@ -92,3 +92,17 @@ def test_bad_sweep_spec_is_refused():
     with pytest.raises(InputError, match="expected SETTING=V1,V2"):
         parse_sweep(["nonsense=1,2"])
     assert parse_sweep(["top_k=3,5", "min_score=0.2"]) == {"top_k": [3, 5], "min_score": [0.2]}
+
+
+def test_generated_drafts_are_answerable_by_their_own_evidence(sample_rag, tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_INDEX_DIR", str(sample_rag.settings.index_dir))
+    out = tmp_path / "syn.jsonl"
+    result = CliRunner().invoke(app, ["eval", "generate", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    items = load_gold(out)
+    assert len(items) >= 5 and all(i.synthetic for i in items)
+    texts = {a.source: a.text for a in sample_rag.store.list_articles(with_text=True)}
+    for item in items:
+        assert item.evidence[0] in texts[item.gold_sources[0]]
+        assert item.key_facts[0] in item.evidence[0] and item.key_facts[0] not in item.question
+    assert any(i.question.startswith("How many students") and i.reference == "21,000" for i in items)

@@ -1,0 +1,53 @@
+"""Draft synthetic gold questions from indexed articles with templates (no LLM needed).
+
+Each draft turns a fact-bearing sentence into a question whose answer is a span of that sentence:
+a quantity ("21,000 students ..." -> "How many students ...?"), a year, or the person who said it.
+Drafts are marked synthetic: review them before trusting them as gold.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from rag.records import Article
+from rag.text import sentence_spans
+
+_QUANTITY = re.compile(r"(?<!No\. )\b(?:about |some |up to |more than |nearly |over )?(\d{1,3}(?:,\d{3})+|\d+)\s+([a-z][a-z-]*(?:s|men|people)(?: [a-z-]+)*?)\b(?= (?:from|were|are|was|is|of|in|at|to|had|have|will)\b)")
+_YEAR = re.compile(r"\bin ((?:19|20)\d{2})\b")
+_SAID = re.compile(r"^[\"“]?(.*?[a-z].*?)[,.]?[\"”],?\s*((?:[A-Z][a-z]+ ){0,5}[A-Z][a-z]+) said\.?$")
+
+
+def drafts(article: Article, per_article: int = 5) -> list[dict]:
+    """Up to `per_article` question drafts from one article, in text order."""
+    out = []
+    for start, end in sentence_spans(article.text):
+        sentence = article.text[start:end]
+        for question, answer in _questions(sentence):
+            out.append({"question": question, "answerable": True, "gold_sources": [article.source],
+                        "evidence": [sentence], "reference": answer, "key_facts": [answer],
+                        "kind": "synthetic", "synthetic": True})
+            break
+        if len(out) >= per_article:
+            break
+    return out
+
+
+def _questions(sentence: str) -> Iterator[tuple[str, str]]:
+    if len(sentence.split()) < 6 or len(sentence) > 300:
+        return
+    if m := _QUANTITY.search(sentence):
+        rest = sentence[m.end():].rstrip(" .\"”")
+        yield f"How many {m.group(2)}{rest}?", m.group(1)
+    if len(_YEAR.findall(sentence)) == 1 and (m := _YEAR.search(sentence)):
+        clause = " ".join((sentence[:m.start()] + sentence[m.end():]).split()).rstrip(" .,\"”")
+        yield f"In what year: {_lower_first(clause)}?", m.group(1)
+    if m := _SAID.match(sentence):
+        quote = m.group(1).strip(" “\"”,")
+        yield f"Who said: “{quote}”?", m.group(2).split()[-1]  # the surname is the key fact
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
