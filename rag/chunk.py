@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from rag.records import Article, Chunk, chunk_id
 
@@ -33,9 +34,14 @@ def _splitter(chunk_size: int, chunk_overlap: int):
     )
 
 
-def chunk_article(article: Article, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
-    """Split an article's text into token-bounded chunks with ids and character offsets."""
-    pieces = _splitter(chunk_size, chunk_overlap).split_text(article.text)
+def chunk_article(article: Article, chunk_size: int, chunk_overlap: int,
+                  fits: Callable[[str], bool] | None = None) -> list[Chunk]:
+    """Split an article's text into token-bounded chunks with ids and character offsets.
+
+    `fits` says whether a chunk fits the embedding model's window; one that does not is split
+    again, smaller, so that no text is silently truncated by the model.
+    """
+    pieces = _fit(_splitter(chunk_size, chunk_overlap).split_text(article.text), chunk_size, fits)
     chunks, prev_start, prev_end, seen = [], -1, 0, {}
     for ordinal, piece in enumerate(pieces):
         start = _locate(article.text, piece, prev_start, prev_end)
@@ -45,6 +51,20 @@ def chunk_article(article: Article, chunk_size: int, chunk_overlap: int) -> list
                             article.text[start:start + len(piece)], start, start + len(piece)))
         prev_start, prev_end = start, start + len(piece)
     return chunks
+
+
+def _fit(pieces: list[str], chunk_size: int, fits: Callable[[str], bool] | None) -> list[str]:
+    if fits is None:
+        return pieces
+    out: list[str] = []
+    for piece in pieces:
+        size = chunk_size
+        parts = [piece]
+        while size > 16 and not all(fits(p) for p in parts):
+            size = size * 3 // 4
+            parts = _splitter(size, 0).split_text(piece)
+        out.extend(parts)
+    return out
 
 
 def _locate(text: str, piece: str, prev_start: int, prev_end: int) -> int:

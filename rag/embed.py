@@ -20,6 +20,12 @@ class Embedder(Protocol):
     @property
     def dimensions(self) -> int: ...
 
+    def fits(self, text: str) -> bool: ...
+
+    def fits(self, text: str) -> bool:
+        """Does `text` fit the model's window (special tokens included) without truncation?"""
+        return len(self.model.tokenizer(text, truncation=False)["input_ids"]) <= self.max_tokens
+
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
@@ -73,6 +79,10 @@ class SentenceTransformerEmbedder:
     @property
     def max_tokens(self) -> int:
         return int(self.model.max_seq_length)
+
+    def fits(self, text: str) -> bool:
+        """Does `text` fit the model's window (special tokens included) without truncation?"""
+        return len(self.model.tokenizer(text, truncation=False)["input_ids"]) <= self.max_tokens
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:

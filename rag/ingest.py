@@ -66,7 +66,7 @@ def _ingest_one(file: SourceFile, settings: Settings, store: ChromaStore, embedd
         report.unchanged.append(file.source)  # same bytes: nothing to embed or write
         return
     article = build_article(loaded)
-    chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap)
+    chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap, embedder.fits)
     vectors, embedded = embed_missing(chunks, store, embedder)
     store.write_article(article, chunks, vectors)
     report.chunks_embedded += embedded

@@ -44,3 +44,17 @@ def test_ids_are_stable_and_depend_on_article_and_text():
     assert [c.id for c in a] == [c.id for c in b]
     other = chunk_article(Article(source="other.txt", title="t", text=text, content_hash="h"), 64, 8)
     assert not {c.id for c in a} & {c.id for c in other}
+
+
+def test_chunks_never_exceed_the_model_window():
+    # Cyrillic text costs far more word pieces than cl100k tokens: the guard splits it again.
+    from rag.embed import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    text = " ".join(["Россия и Таджикистан подписали соглашение о строительстве пограничной заставы."] * 40)
+    unguarded = chunk_article(make(text), 256, 0)
+    assert not all(embedder.fits(c.text) for c in unguarded)  # the case is real
+    guarded = chunk_article(make(text), 256, 0, embedder.fits)
+    assert all(embedder.fits(c.text) for c in guarded)
+    assert all(make(text).text[c.start:c.end] == c.text for c in guarded)
+    assert "".join(c.text for c in guarded).replace(" ", "") == text.replace(" ", "")

@@ -88,7 +88,7 @@ def test_article_without_its_record_is_redone_without_reembedding(tmp_path, corp
 def test_mismatched_settings_are_refused_with_the_fix(tmp_path, corpus_copy):
     make_rag(tmp_path / "index").ingest([corpus_copy])
     other = make_rag(tmp_path / "index", chunk_size=300)
-    with pytest.raises(IndexMismatchError, match=r"chunk_size=200 \(settings: 300\).*rag ingest --rebuild"):
+    with pytest.raises(IndexMismatchError, match=r"chunk_size=256 \(settings: 300\).*rag ingest --rebuild"):
         other.ask("How many troops?")
     with pytest.raises(IndexMismatchError):
         other.ingest([corpus_copy])
