@@ -44,7 +44,8 @@ def chunk_article(article: Article, chunk_size: int, chunk_overlap: int,
     pieces = _fit(_splitter(chunk_size, chunk_overlap).split_text(article.text), chunk_size, fits)
     chunks, prev_start, prev_end, seen = [], -1, 0, {}
     for ordinal, piece in enumerate(pieces):
-        start = _locate(article.text, piece, prev_start, prev_end)
+        earliest = prev_end - _overlap_chars(chunks[-1].text, chunk_overlap) if chunks else 0
+        start = _locate(article.text, piece, max(prev_start + 1, earliest), prev_end)
         occurrence = seen.get(piece, 0)
         seen[piece] = occurrence + 1
         chunks.append(Chunk(chunk_id(article.source, piece, occurrence), article.source, ordinal,
@@ -67,10 +68,19 @@ def _fit(pieces: list[str], chunk_size: int, fits: Callable[[str], bool] | None)
     return out
 
 
-def _locate(text: str, piece: str, prev_start: int, prev_end: int) -> int:
-    """Where `piece` sits: chunks come in order, so it starts after the previous chunk's start
-    and reaches past its end (repeated text must not match an earlier copy)."""
-    at = text.find(piece, prev_start + 1)
+def _overlap_chars(previous: str, overlap_tokens: int) -> int:
+    """How far (in characters) a chunk may reach back into the previous one."""
+    if overlap_tokens <= 0:
+        return 0
+    enc = token_encoder()
+    return len(enc.decode(enc.encode(previous)[-overlap_tokens:])) + 2
+
+
+def _locate(text: str, piece: str, earliest: int, prev_end: int) -> int:
+    """Where `piece` sits: chunks come in order, so it starts no earlier than the previous
+    chunk's end less the overlap, and reaches past that end (repeated text must not match
+    an earlier copy)."""
+    at = text.find(piece, earliest)
     while at >= 0 and at + len(piece) <= prev_end:
         at = text.find(piece, at + 1)
     if at < 0:

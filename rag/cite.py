@@ -15,15 +15,29 @@ class Evidence:
     text: str
 
 
-def compose(evidence: list[Evidence]) -> tuple[str, list[Citation]]:
-    """Answer text with an inline [n] after each sentence, and the numbered citations."""
+def year_of(date: str | None) -> str | None:
+    return date[:4] if date and date[:4].isdigit() else None
+
+
+def compose(groups: list[list[Evidence]]) -> tuple[str, list[Citation]]:
+    """Answer text: each group's first sentence, a year note when the sources span several
+    years, and one [n] per article stating it; plus the numbered citations."""
     citations: list[Citation] = []
+    years = {year_of(ev.hit.date) for group in groups for ev in group}
     parts = []
-    for ev in evidence:
-        marker = len(citations) + 1
-        citations.append(to_citation(marker, ev))
-        parts.append(f"{ev.text.strip()} [{marker}]")
+    for group in groups:
+        markers = ""
+        for ev in group:
+            citations.append(to_citation(len(citations) + 1, ev))
+            markers += f"[{len(citations)}]"
+        note = _year_note(group) if len(years) > 1 else ""
+        parts.append(f"{group[0].text.strip()}{note} {markers}")
     return " ".join(parts), citations
+
+
+def _year_note(group: list[Evidence]) -> str:
+    years = sorted({year_of(ev.hit.date) or "year unknown" for ev in group})
+    return f" ({', '.join(years)})"
 
 
 def to_citation(marker: int, ev: Evidence) -> Citation:

@@ -74,6 +74,10 @@ class Answer:
     id: str = ""
     notice: str | None = None
     hits: tuple[Hit, ...] = field(default=(), repr=False)
+    unsupported: tuple[str, ...] = ()  # answer sentences their cited quotes do not support
+    grounded: float = 0.0  # mean support of the answer's sentences, in [0, 1]
+    rewritten: str | None = None  # the standalone question a follow-up was rewritten into
+    answerer: str = ""
 
 
 def chunk_id(source: str, text: str, occurrence: int = 0) -> str:
@@ -108,6 +112,10 @@ def answer_record(answer: Answer) -> dict:
              "score": round(c.score, 4)}
             for c in answer.citations
         ],
+        "unsupported": list(answer.unsupported),
+        "grounded": round(answer.grounded, 3),
+        "rewritten": answer.rewritten,
+        "answerer": answer.answerer,
         "latency_ms": round(answer.latency_ms, 2),
         "notice": answer.notice,
     }

@@ -14,7 +14,8 @@ from rag.embed import SentenceTransformerEmbedder
 from rag.errors import InputError, StoreError
 from rag.ingest import IngestReport, ingest_paths
 from rag.records import Answer, Filters
-from rag.retrieve import DenseRetriever, Retriever
+from rag.bm25 import Bm25Index
+from rag.retrieve import ChunkRetriever, Retriever, sync_bm25
 from rag.settings import Settings
 from rag.store import ChromaStore, manifest_for
 
@@ -29,6 +30,7 @@ class Rag:
         self.store = ChromaStore(settings)
         self._embedder: SentenceTransformerEmbedder | None = None
         self._checked = False
+        self.bm25 = Bm25Index(settings.index_dir / "bm25" / settings.collection)
 
     @property
     def embedder(self) -> SentenceTransformerEmbedder:
@@ -38,11 +40,12 @@ class Rag:
 
     @property
     def retriever(self) -> Retriever:
-        return DenseRetriever(self.store, self.embedder)
+        return ChunkRetriever(self.store, self.embedder, self.bm25, self.settings.retriever)
 
     @property
     def answerer(self) -> Answerer:
-        return ExtractiveAnswerer(self.embedder, self.settings.min_score, self.settings.max_answer_sentences)
+        return ExtractiveAnswerer(self.embedder, self.bm25, self.settings.min_score, self.settings.max_answer_sentences,
+                                  self.store.article_texts)
 
     def manifest(self) -> dict:
         return manifest_for(self.settings, self.embedder.dimensions, TOKENIZER)
@@ -56,7 +59,11 @@ class Rag:
                 self.store.drop()
             self.store.check(self.manifest(), create=True)
             self._checked = True
-            return ingest_paths(paths, self.settings, self.store, self.embedder, prune, progress, on_start)
+            report = ingest_paths(paths, self.settings, self.store, self.embedder, prune, progress, on_start)
+            if report.added or report.updated or report.pruned or rebuild:
+                self.store.bump_revision()
+            sync_bm25(self.store, self.bm25)  # keyword search sees the new articles at once
+            return report
 
     def open_index(self) -> None:
         """Check the index exists and matches the settings (once per process)."""
@@ -71,6 +78,7 @@ class Rag:
         started = time.perf_counter()
         question = clean_question(question)
         self.open_index()
+        sync_bm25(self.store, self.bm25)  # the answerer's word statistics come from it
         hits = self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
         answer = self.answerer.answer(question, hits)
         return replace(answer, id=qid, latency_ms=(time.perf_counter() - started) * 1000)

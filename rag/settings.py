@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import (
@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     chunk_size: int = Field(256, ge=32, le=2048, description="Chunk size in cl100k_base tokens.")
     chunk_overlap: int = Field(40, ge=0, le=1024)
     top_k: int = Field(5, ge=1, le=100)
+    retriever: Literal["dense", "bm25", "hybrid"] = Field("hybrid", description="Chunk ranking: dense, bm25 or hybrid (fused).")
     min_score: float = Field(0.30, ge=-1.0, le=1.0, description="Below this cosine similarity nothing is relevant.")
     max_answer_sentences: int = Field(3, ge=1, le=10)
     max_file_mb: float = Field(20.0, gt=0)

@@ -15,7 +15,7 @@ from rag.dates import date_bounds
 from rag.errors import IndexBusyError, IndexMismatchError, StoreError
 from rag.records import Article, Chunk, Filters, Hit
 from rag.settings import Settings
-from rag.store_filters import to_where
+from rag.filters import to_where
 
 SCHEMA_VERSION = 1
 _MANIFEST_KEYS = ("schema_version", "embedding_model", "embedding_dimensions", "chunk_size", "chunk_overlap", "tokenizer")
@@ -156,6 +156,26 @@ class ChromaStore:
         self.articles.upsert(ids=[article.source], embeddings=[centroid], documents=[article.text],
                              metadatas=[_article_meta(article, len(chunks), lo, hi)])
 
+    def revision(self) -> int:
+        """Bumped by every ingest that changes the chunks; BM25 follows it."""
+        return int((self.chunks.metadata or {}).get("revision", 0))
+
+    def bump_revision(self) -> int:
+        meta = dict(self.chunks.metadata or {})
+        meta["revision"] = int(meta.get("revision", 0)) + 1
+        self.chunks.modify(metadata=meta)
+        return meta["revision"]
+
+    def all_chunks(self, page: int = 5000) -> list[tuple[str, str, dict]]:
+        """(id, text, metadata) of every chunk, read in pages."""
+        out, offset = [], 0
+        while True:
+            got = self.chunks.get(limit=page, offset=offset, include=["documents", "metadatas"])
+            out.extend(zip(got["ids"], got["documents"], got["metadatas"]))
+            if len(got["ids"]) < page:
+                return out
+            offset += page
+
     def delete_article(self, source: str) -> None:
         self.articles.delete(ids=[source])
         self.chunks.delete(where={"source": source})
@@ -188,6 +208,10 @@ class ChromaStore:
         if not got["ids"]:
             return None
         return _article_from(got["ids"][0], got["metadatas"][0], got["documents"][0] or "")
+
+    def article_texts(self, sources: list[str]) -> dict[str, str]:
+        got = self.articles.get(ids=sources, include=["documents"])
+        return dict(zip(got["ids"], got["documents"]))
 
     def counts(self) -> tuple[int, int]:
         return self.articles.count(), self.chunks.count()

@@ -8,7 +8,7 @@ _ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "gen", "col", "lt", "sgt", "capt
            "u.s", "u.k", "u.n", "n.w", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
            "oct", "nov", "dec", "inc", "corp", "co", "ltd", "vs", "etc", "e.g", "i.e", "approx"}
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9А-ЯЁ])|\n\s*\n|\n(?=\S)")
-_WORD = re.compile(r"[A-Za-zÀ-ÿА-Яа-яЁё]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[A-Za-zÀ-ÿА-Яа-яЁё]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?")
 STOPWORDS = frozenset("""
 a an the and or but if then than so of to in on at by for from with without about as into onto over under
 is are was were be been being am do does did doing have has had having will would shall should can could
@@ -22,7 +22,8 @@ _NUMBER_WORDS = re.compile(r"\b(hundreds?|thousands?|millions?|billions?|dozens?
                            r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|half|quarter)\b", re.I)
 _DATE_WORDS = re.compile(r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|"
                          r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-                         r"yesterday|today|week|month|year)\b", re.I)
+                         r"yesterday|today)\b", re.I)
+_YEAR = re.compile(r"^(1[89]|20)\d{2}$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -71,11 +72,19 @@ def numbers(text: str) -> set[str]:
 
 
 def has_quantity(text: str) -> bool:
-    return bool(numbers(text) or _NUMBER_WORDS.search(text))
+    """A count or amount: a number that is not a year or an ordinal, or a number word."""
+    text = re.sub(r"\bNo\.\s*\d+", "", text)  # "base No. 201" names a thing, it counts nothing
+    counts = {n for n in numbers(text) if not _YEAR.match(n) and n[-1].isdigit()}
+    return bool(counts or _NUMBER_WORDS.search(text))
 
 
 def has_date(text: str) -> bool:
     return bool(_DATE_WORDS.search(text))
+
+
+def has_statement(text: str) -> bool:
+    """Reported speech: a quotation or a verb of saying."""
+    return bool(re.search(r"[\"“”]|\b(said|says|told|stated|stressed|noted|added|announced|declared|emphasized)\b", text))
 
 
 def has_name(text: str) -> bool:

@@ -12,6 +12,7 @@ from rag.text import content_terms, numbers
 
 SUPPORT_THRESHOLD = 0.6
 _CLAIM = re.compile(r"(.+?)((?:\s*\[\d+\])+)(?=\s|$)", re.S)
+_YEAR_NOTE = re.compile(r"\s\((?:\d{4}|year unknown)(?:, (?:\d{4}|year unknown))*\)$")  # added by cite.compose
 
 
 def split_claims(answer: str) -> list[tuple[str, list[int]]]:
@@ -19,7 +20,7 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     out = []
     for m in _CLAIM.finditer(answer):
         markers = [int(n) for n in re.findall(r"\[(\d+)\]", m.group(2))]
-        out.append((m.group(1).strip(), markers))
+        out.append((_YEAR_NOTE.sub("", m.group(1).strip()), markers))
     return out
 
 

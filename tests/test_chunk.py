@@ -14,7 +14,7 @@ def make(text: str) -> Article:
     return Article(source="a/b.txt", title="t", text=text, content_hash="h")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.lists(paragraph, min_size=1, max_size=8), st.integers(32, 120), st.integers(0, 31))
 def test_chunks_map_back_and_cover_the_text(paras, size, overlap):
     art = make("\n\n".join(paras))
@@ -36,6 +36,13 @@ def test_repeated_paragraphs_are_all_covered():
     chunks = chunk_article(art, 32, 0)
     covered = {i for c in chunks for i in range(c.start, c.end)}
     assert all(i in covered for i, ch in enumerate(art.text) if not ch.isspace())
+
+
+def test_repeats_after_a_chunk_end_are_not_matched_inside_it():
+    art = make("\n\n".join(["Russia"] * 4 + ["Russia " * 11 + "Russia Tajikistan Tajikistan Tajikistan"] + ["Russia"] * 3))
+    chunks = chunk_article(art, 32, 0)
+    assert chunks[-1].end == len(art.text)
+    assert all(b.start >= a.end for a, b in zip(chunks, chunks[1:]))  # no overlap was asked for
 
 
 def test_ids_are_stable_and_depend_on_article_and_text():
