@@ -20,8 +20,8 @@ def year_of(date: str | None) -> str | None:
 
 
 def compose(groups: list[list[Evidence]]) -> tuple[str, list[Citation]]:
-    """Answer text: each group's first sentence, a year note when the sources span several
-    years, and one [n] per article stating it; plus the numbered citations."""
+    """Answer text: each group's first sentence, prefixed by its year(s) when the sources span
+    several years, and one [n] per article stating it; plus the numbered citations."""
     citations: list[Citation] = []
     years = {year_of(ev.hit.date) for group in groups for ev in group}
     parts = []
@@ -31,13 +31,13 @@ def compose(groups: list[list[Evidence]]) -> tuple[str, list[Citation]]:
             citations.append(to_citation(len(citations) + 1, ev))
             markers += f"[{len(citations)}]"
         note = _year_note(group) if len(years) > 1 else ""
-        parts.append(f"{group[0].text.strip()}{note} {markers}")
+        parts.append(f"{note}{group[0].text.strip()} {markers}")
     return " ".join(parts), citations
 
 
 def _year_note(group: list[Evidence]) -> str:
     years = sorted({year_of(ev.hit.date) or "year unknown" for ev in group})
-    return f" ({', '.join(years)})"
+    return f"({', '.join(years)}) "
 
 
 def to_citation(marker: int, ev: Evidence) -> Citation:

@@ -100,8 +100,12 @@ def ask(
 @app.command()
 @friendly
 def chat(top_k: TopKOpt = None, config: ConfigOpt = None) -> None:
-    """Ask questions one after another in the terminal (empty line or Ctrl-D quits)."""
+    """Ask questions one after another in the terminal; follow-ups ("and how many are there?")
+    are rewritten into standalone questions, shown before the answer. Empty line or Ctrl-D quits."""
+    from rag.conversation import Conversation
+
     rag = _rag(config)
+    chat_ = Conversation(lambda q: rag.ask(q, top_k=top_k))
     while True:
         try:
             question = input("you> ").strip()
@@ -110,9 +114,13 @@ def chat(top_k: TopKOpt = None, config: ConfigOpt = None) -> None:
         if not question:
             break
         try:
-            typer.echo(answer_text(rag.ask(question, top_k=top_k)) + "\n")
+            answer = chat_.send(question)
         except RagError as exc:
             err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+            continue
+        if answer.rewritten:
+            typer.echo(f"(asked as: {answer.rewritten})")
+        typer.echo(answer_text(answer) + "\n")
 
 
 @app.command()

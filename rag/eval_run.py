@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
+from rag.conversation import rewrite
 from rag.errors import InputError
 from rag.eval_gold import GoldItem
 from rag.eval_metrics import (covered, has_fact, hit_at_k, key_fact_accuracy, mean, ndcg_at_k, percentile,
@@ -27,8 +28,11 @@ def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None
     """One result row per gold question: the answer, what was retrieved, and its metric values."""
     rows = []
     texts: dict[str, str] = {}
+    questions = {i.id: i.question for i in gold}
     for item in gold:
-        answer = rag.ask(item.question, qid=item.id)
+        # A follow-up is asked as a user would ask it, after the question it follows.
+        previous = [questions[item.follows]] if item.follows in questions else []
+        answer = rag.ask(rewrite(item.question, previous), qid=item.id)
         rows.append(score_item(item, answer, rag.settings.top_k, lambda s: _text(rag, s, texts)))
         if progress:
             progress()
@@ -98,7 +102,7 @@ def _answer_metrics(item: GoldItem, answer: Answer) -> dict:
         return {"key_fact_accuracy": 0.0, "token_f1": 0.0, "false_decline": 1.0}
     quotes = {c.marker: c.quote for c in answer.citations}
     sources = {c.marker: c.source for c in answer.citations}
-    claims = split_claims(answer.text)
+    claims = [(c, m) for c, m in split_claims(answer.text) if m]
     per_cite = [is_supported(claim, [quotes[m]]) for claim, marks in claims for m in marks if m in quotes]
     per_claim = [support_score(claim, [quotes[m] for m in marks if m in quotes]) for claim, marks in claims]
     cited_sources = [sources[m] for _, marks in claims for m in marks if m in sources]

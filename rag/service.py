@@ -18,6 +18,7 @@ from rag.bm25 import Bm25Index
 from rag.retrieve import ChunkRetriever, Retriever, sync_bm25
 from rag.settings import Settings
 from rag.store import ChromaStore, manifest_for
+from rag.verify import verify
 
 MAX_QUESTION_CHARS = 4000
 
@@ -81,6 +82,7 @@ class Rag:
         sync_bm25(self.store, self.bm25)  # the answerer's word statistics come from it
         hits = self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
         answer = self.answerer.answer(question, hits)
+        answer = verify(answer, {c.marker: c.quote for c in answer.citations}, self.embedder.embed)
         return replace(answer, id=qid, latency_ms=(time.perf_counter() - started) * 1000)
 
     def stats(self) -> dict:

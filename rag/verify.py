@@ -1,27 +1,47 @@
-"""Offline support scoring: does a cited passage support the sentence that cites it?
+"""Verify citations: every [n] must name a listed source, and each cited sentence must be
+supported by what it cites (content words and numbers, plus embedding similarity).
 
-Shared by the eval harness (citation precision/recall) and, later, the answerers' self-checks.
+Shared by both answerers and by the eval harness (citation precision/recall).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from dataclasses import replace
+from typing import Callable, Sequence
 
-from rag.text import content_terms, numbers
+import numpy as np
+
+from rag.records import Answer
+from rag.text import content_terms, numbers, sentence_spans
 
 SUPPORT_THRESHOLD = 0.6
-_CLAIM = re.compile(r"(.+?)((?:\s*\[\d+\])+)(?=\s|$)", re.S)
-_YEAR_NOTE = re.compile(r"\s\((?:\d{4}|year unknown)(?:, (?:\d{4}|year unknown))*\)$")  # added by cite.compose
+_CLAIM = re.compile(r"(.+?)((?:\s*\[\d+\])+)\s*([.!?…]?)(?=\s|$)", re.S)
+_YEAR_NOTE = re.compile(r"^\((?:\d{4}|year unknown)(?:, (?:\d{4}|year unknown))*\)\s*")  # added by cite.compose
+_MARKER = re.compile(r"\s?\[(\d+)\]")
+
+Embed = Callable[[list[str]], np.ndarray]
 
 
 def split_claims(answer: str) -> list[tuple[str, list[int]]]:
-    """(sentence, [markers]) for each marked sentence of an answer; unmarked text is dropped."""
-    out = []
+    """(sentence, [markers]) for each sentence of an answer, "claim [1]." and "claim. [1]" alike;
+    markers belong to the sentence they follow, and a sentence without any gets []."""
+    out: list[tuple[str, list[int]]] = []
+    pos = 0
     for m in _CLAIM.finditer(answer):
-        markers = [int(n) for n in re.findall(r"\[(\d+)\]", m.group(2))]
-        out.append((_YEAR_NOTE.sub("", m.group(1).strip()), markers))
+        markers = [int(n) for n in re.findall(r"\d+", m.group(2))]
+        _add_sentences(m.group(1) + m.group(3), markers, out)
+        pos = m.end()
+    _add_sentences(answer[pos:], [], out)
     return out
+
+
+def _add_sentences(segment: str, markers: list[int], out: list[tuple[str, list[int]]]) -> None:
+    spans = sentence_spans(segment)
+    for i, (s, e) in enumerate(spans):
+        claim = _YEAR_NOTE.sub("", segment[s:e].strip())
+        if claim:
+            out.append((claim, markers if i == len(spans) - 1 else []))
 
 
 def support_score(claim: str, passages: Sequence[str]) -> float:
@@ -37,3 +57,34 @@ def support_score(claim: str, passages: Sequence[str]) -> float:
 
 def is_supported(claim: str, passages: Sequence[str]) -> bool:
     return support_score(claim, passages) >= SUPPORT_THRESHOLD
+
+
+def drop_invalid_markers(text: str, valid: set[int]) -> str:
+    """Remove [n] markers that name no listed source."""
+    return _MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", text)
+
+
+def verify(answer: Answer, passages: dict[int, str], embed: Embed | None = None) -> Answer:
+    """The answer with invalid markers removed, unsupported sentences listed, and `grounded`
+    set: each sentence's support is 0.5 lexical + 0.5 embedding similarity to what it cites."""
+    if answer.abstained:
+        return replace(answer, grounded=1.0, unsupported=())
+    text = drop_invalid_markers(answer.text, set(passages))
+    claims = split_claims(text)
+    scores = [_support(claim, [passages[m] for m in marks if m in passages], embed) for claim, marks in claims]
+    unsupported = tuple(c for (c, _), s in zip(claims, scores) if s < SUPPORT_THRESHOLD)
+    grounded = float(np.mean(scores)) if scores else 0.0
+    cited = {int(m) for m in re.findall(r"\[(\d+)\]", text)}
+    return replace(answer, text=text, unsupported=unsupported, grounded=round(grounded, 3),
+                   citations=tuple(c for c in answer.citations if c.marker in cited))
+
+
+def _support(claim: str, cited: list[str], embed: Embed | None) -> float:
+    if not cited:
+        return 0.0  # a claim with no (valid) citation is unsupported by definition
+    lexical = support_score(claim, cited)
+    if lexical == 0.0 or any(claim in p for p in cited) or embed is None:
+        return lexical  # a missing number, a verbatim quote, or no model: lexical decides
+    vectors = embed([claim] + cited)
+    similarity = max(float(vectors[0] @ v) for v in vectors[1:])
+    return 0.5 * lexical + 0.5 * max(0.0, similarity)
