@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from rag.records import Article, Chunk, chunk_id
 
@@ -42,15 +42,12 @@ def chunk_article(article: Article, chunk_size: int, chunk_overlap: int,
     again, smaller, so that no text is silently truncated by the model.
     """
     pieces = _fit(_splitter(chunk_size, chunk_overlap).split_text(article.text), chunk_size, fits)
-    chunks, prev_start, prev_end, seen = [], -1, 0, {}
-    for ordinal, piece in enumerate(pieces):
-        earliest = prev_end - _overlap_chars(chunks[-1].text, chunk_overlap) if chunks else 0
-        start = _locate(article.text, piece, max(prev_start + 1, earliest), prev_end)
+    chunks, seen = [], {}
+    for ordinal, (piece, start) in enumerate(zip(pieces, place(article.text, pieces, chunk_overlap))):
         occurrence = seen.get(piece, 0)
         seen[piece] = occurrence + 1
         chunks.append(Chunk(chunk_id(article.source, piece, occurrence), article.source, ordinal,
                             article.text[start:start + len(piece)], start, start + len(piece)))
-        prev_start, prev_end = start, start + len(piece)
     return chunks
 
 
@@ -76,13 +73,39 @@ def _overlap_chars(previous: str, overlap_tokens: int) -> int:
     return len(enc.decode(enc.encode(previous)[-overlap_tokens:])) + 2
 
 
-def _locate(text: str, piece: str, earliest: int, prev_end: int) -> int:
-    """Where `piece` sits: chunks come in order, so it starts no earlier than the previous
-    chunk's end less the overlap, and reaches past that end (repeated text must not match
-    an earlier copy)."""
-    at = text.find(piece, earliest)
-    while at >= 0 and at + len(piece) <= prev_end:
+def place(text: str, pieces: list[str], overlap_tokens: int) -> list[int]:
+    """Start offset of each piece. The splitter's pieces come in order, leave no text uncovered and
+    overlap by at most `overlap_tokens`; with repeated text a piece can match in several places,
+    so search (depth first, preferring no overlap) for the placement that satisfies all of that."""
+    starts: list[int] = []
+    options = [_options(text, pieces[0], -1, 0, 0)] if pieces else []
+    while options:
+        at = next(options[-1], None)
+        if at is None:
+            options.pop()
+            if starts:
+                starts.pop()
+            continue
+        starts.append(at)
+        end = at + len(pieces[len(starts) - 1])
+        if len(starts) == len(pieces):
+            if not text[end:].strip():
+                return starts
+            starts.pop()
+            continue
+        earliest = end - _overlap_chars(pieces[len(starts) - 1], overlap_tokens)
+        options.append(_options(text, pieces[len(starts)], at, earliest, end))
+    if pieces:
+        raise ValueError(f"chunks could not be placed in the article text (first: {pieces[0][:60]!r})")
+    return starts
+
+
+def _options(text: str, piece: str, prev_start: int, earliest: int, prev_end: int) -> Iterator[int]:
+    """Where `piece` may start: after the previous start, within the overlap window, reaching past
+    the previous end, and leaving nothing but whitespace uncovered before it."""
+    found, at = [], text.find(piece, max(prev_start + 1, earliest))
+    while at >= 0 and not text[prev_end:at].strip():
+        if at + len(piece) > prev_end:
+            found.append(at)
         at = text.find(piece, at + 1)
-    if at < 0:
-        raise ValueError(f"chunk not found verbatim in article text: {piece[:60]!r}")
-    return at
+    return iter(sorted(found, key=lambda a: (a < prev_end, -a if a < prev_end else a)))

@@ -80,6 +80,9 @@ SourceOpt = Annotated[Optional[list[str]], typer.Option("--source", help="Only t
 PublisherOpt = Annotated[Optional[list[str]], typer.Option("--publisher", help="Only this outlet (repeatable).")]
 SinceOpt = Annotated[Optional[str], typer.Option(help="Only articles dated on or after YYYY[-MM[-DD]].")]
 UntilOpt = Annotated[Optional[str], typer.Option(help="Only articles dated on or before YYYY[-MM[-DD]].")]
+LlmOpt = Annotated[Optional[str], typer.Option(
+    "--llm", help="Answerer: extractive (offline, default), openai (any OpenAI-compatible server at llm_url), "
+    "ollama, llamacpp (local GGUF at llm_model_path), or auto (a configured, reachable LLM, else offline).")]
 TopKOpt = Annotated[Optional[int], typer.Option("--top-k", min=1, max=100, help="Chunks to retrieve (default: setting top_k).")]
 
 
@@ -89,23 +92,28 @@ def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record instead of text.")] = False,
     top_k: TopKOpt = None, source: SourceOpt = None, publisher: PublisherOpt = None,
-    since: SinceOpt = None, until: UntilOpt = None, config: ConfigOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None, llm: LlmOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Answer one question with numbered citations, or say the articles do not answer it."""
-    rag = _rag(config)
-    answer = rag.ask(question, top_k=top_k, filters=_filters(source, publisher, since, until))
-    typer.echo(json.dumps(answer_record(answer), ensure_ascii=False) if as_json else answer_text(answer))
+    rag = _rag(config, llm=llm)
+    filters = _filters(source, publisher, since, until)
+    if as_json:
+        typer.echo(json.dumps(answer_record(rag.ask(question, top_k=top_k, filters=filters)), ensure_ascii=False))
+        return
+    for event in rag.stream(question, top_k=top_k, filters=filters):
+        if isinstance(event, str) and rag.answerer.name != "extractive":
+            typer.echo(event, nl=False)  # generated text streams as it is written
+        elif not isinstance(event, str):
+            typer.echo(("\n\n" if rag.answerer.name != "extractive" else "") + answer_text(event))
 
 
 @app.command()
 @friendly
-def chat(top_k: TopKOpt = None, config: ConfigOpt = None) -> None:
+def chat(top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None) -> None:
     """Ask questions one after another in the terminal; follow-ups ("and how many are there?")
     are rewritten into standalone questions, shown before the answer. Empty line or Ctrl-D quits."""
-    from rag.conversation import Conversation
-
-    rag = _rag(config)
-    chat_ = Conversation(lambda q: rag.ask(q, top_k=top_k))
+    rag = _rag(config, llm=llm)
+    chat_ = rag.conversation(top_k=top_k)
     while True:
         try:
             question = input("you> ").strip()
@@ -128,12 +136,12 @@ def chat(top_k: TopKOpt = None, config: ConfigOpt = None) -> None:
 def batch(
     questions: Annotated[Path, typer.Argument(help=".jsonl (field question, optional id), .csv (column question) or .txt (one a line).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Answers file (JSONL); existing ids are skipped, so reruns resume.")],
-    top_k: TopKOpt = None, config: ConfigOpt = None,
+    top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Answer a file of questions, one JSON line per answer."""
     from rag.batch import read_questions, run_batch
 
-    rag = _rag(config)
+    rag = _rag(config, llm=llm)
     rows, problems = read_questions(questions)
     with _progress() as bar:
         task = bar.add_task("answering", total=len(rows), item="")

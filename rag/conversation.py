@@ -30,6 +30,27 @@ def rewrite(question: str, previous: list[str]) -> str:
     return f"{core} (following up on: {previous[-1]})"
 
 
+CONDENSE = ("Rewrite the follow-up question as one standalone question that can be understood without the "
+            "conversation. Reply with the question only.\n\nEarlier questions:\n{history}\n\nFollow-up: {question}\n"
+            "Standalone question:")
+
+
+def llm_rewriter(backend) -> Rewriter:
+    """Rewrite follow-ups with the LLM; fall back to the deterministic rewrite if it fails or rambles."""
+
+    def run(question: str, previous: list[str]) -> str:
+        if not previous or not is_follow_up(question):
+            return question
+        try:
+            prompt = CONDENSE.format(history="\n".join(previous[-3:]), question=question)
+            text = backend.llm.complete(prompt).text.strip().splitlines()[0].strip()
+        except Exception:  # any backend failure: the deterministic rewrite still works
+            return rewrite(question, previous)
+        return text if 3 <= len(text.split()) <= 60 and text.endswith("?") else rewrite(question, previous)
+
+    return run
+
+
 @dataclass
 class Conversation:
     """What the terminal chat and the web chat hold per user: the turns so far."""

@@ -27,3 +27,7 @@ class StoreError(RagError):
 
 class InputError(RagError):
     """A question or question file is malformed."""
+
+
+class BackendError(RagError):
+    """The configured LLM backend is unreachable, timed out, or failed; the message names it."""

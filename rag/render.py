@@ -19,6 +19,8 @@ def answer_text(answer: Answer) -> str:
     lines = [answer.text]
     if answer.notice:
         lines.insert(0, f"note: {answer.notice}")
+    for sentence in answer.unsupported:
+        lines.append(f"  ⚠ not supported by its sources: {sentence}")
     if answer.citations:
         lines.append("")
         lines.append("Sources:")

@@ -6,14 +6,17 @@ import time
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from rag.answer import Answerer, ExtractiveAnswerer
+from rag.generate import GenerativeAnswerer
+from rag.llm import choose
 from rag.chunk import TOKENIZER
+from rag.conversation import Conversation, llm_rewriter, rewrite
 from rag.embed import SentenceTransformerEmbedder
 from rag.errors import InputError, StoreError
 from rag.ingest import IngestReport, ingest_paths
-from rag.records import Answer, Filters
+from rag.records import Answer, Filters, Hit
 from rag.bm25 import Bm25Index
 from rag.retrieve import ChunkRetriever, Retriever, sync_bm25
 from rag.settings import Settings
@@ -32,6 +35,8 @@ class Rag:
         self._embedder: SentenceTransformerEmbedder | None = None
         self._checked = False
         self.bm25 = Bm25Index(settings.index_dir / "bm25" / settings.collection)
+        self._answerer: Answerer | None = None
+        self._notice: str | None = None
 
     @property
     def embedder(self) -> SentenceTransformerEmbedder:
@@ -45,8 +50,15 @@ class Rag:
 
     @property
     def answerer(self) -> Answerer:
-        return ExtractiveAnswerer(self.embedder, self.bm25, self.settings.min_score, self.settings.max_answer_sentences,
-                                  self.store.article_texts)
+        """The configured answerer, chosen once; `auto` without a reachable LLM answers offline."""
+        if self._answerer is None:
+            backend, self._notice = choose(self.settings, self.settings.llm)
+            if backend is None:
+                self._answerer = ExtractiveAnswerer(self.embedder, self.bm25, self.settings.min_score,
+                                                    self.settings.max_answer_sentences, self.store.article_texts)
+            else:
+                self._answerer = GenerativeAnswerer(backend, self.settings.llm_timeout, self.settings.min_score)
+        return self._answerer
 
     def manifest(self) -> dict:
         return manifest_for(self.settings, self.embedder.dimensions, TOKENIZER)
@@ -76,14 +88,52 @@ class Rag:
 
     def ask(self, question: str, top_k: int | None = None, filters: Filters | None = None, qid: str = "") -> Answer:
         """Retrieve and answer one question; the answer carries its citations and latency."""
+        answer = None
+        for event in self.stream(question, top_k, filters, qid):
+            answer = event
+        assert isinstance(answer, Answer)
+        return answer
+
+    def stream(self, question: str, top_k: int | None = None, filters: Filters | None = None,
+               qid: str = "") -> Iterator[str | Answer]:
+        """Text as it is written, then the verified Answer (always the last item)."""
         started = time.perf_counter()
+        question, hits = self._retrieve(question, top_k, filters)
+        answerer = self.answerer
+        if isinstance(answerer, GenerativeAnswerer) and hits and max(h.score for h in hits) >= self.settings.min_score:
+            parts = []
+            for token in answerer.stream(question, hits):
+                parts.append(token)
+                yield token
+            answer = answerer.finish(question, hits, "".join(parts))
+        else:
+            answer = answerer.answer(question, hits)
+            yield answer.text
+        answer = verify(answer, self._passages(answer, hits), self.embedder.embed)
+        notice = answer.notice or self._notice
+        if not answer.abstained and not answer.citations:
+            notice = "the model cited none of the sources: nothing in this answer is backed by the articles"
+        yield replace(answer, id=qid, notice=notice,
+                      latency_ms=(time.perf_counter() - started) * 1000)
+
+    def _retrieve(self, question: str, top_k: int | None, filters: Filters | None) -> tuple[str, list[Hit]]:
         question = clean_question(question)
         self.open_index()
         sync_bm25(self.store, self.bm25)  # the answerer's word statistics come from it
-        hits = self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
-        answer = self.answerer.answer(question, hits)
-        answer = verify(answer, {c.marker: c.quote for c in answer.citations}, self.embedder.embed)
-        return replace(answer, id=qid, latency_ms=(time.perf_counter() - started) * 1000)
+        return question, self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
+
+    @staticmethod
+    def _passages(answer: Answer, hits: list[Hit]) -> dict[int, str]:
+        """What each valid [n] stands for: the quoted sentence, or for generated text the whole source."""
+        if answer.answerer == "extractive":
+            return {c.marker: c.quote for c in answer.citations}
+        return {n: h.chunk.text for n, h in enumerate(hits, 1)}
+
+    def conversation(self, top_k: int | None = None, filters: Filters | None = None) -> Conversation:
+        """A chat that keeps history; follow-ups are rewritten by the LLM if one is in use."""
+        answerer = self.answerer
+        rewriter = llm_rewriter(answerer.backend) if isinstance(answerer, GenerativeAnswerer) else rewrite
+        return Conversation(lambda q: self.ask(q, top_k=top_k, filters=filters), rewriter)
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     min_score: float = Field(0.30, ge=-1.0, le=1.0, description="Below this cosine similarity nothing is relevant.")
     max_answer_sentences: int = Field(3, ge=1, le=10)
     max_file_mb: float = Field(20.0, gt=0)
+    llm: Literal["extractive", "openai", "ollama", "llamacpp", "auto"] = Field(
+        "extractive", description="Answerer: extractive (offline), openai (any OpenAI-compatible server), ollama, llamacpp, auto.")
+    llm_url: str | None = Field(None, description="Base URL of the LLM server, e.g. http://127.0.0.1:8080/v1 or http://127.0.0.1:11434.")
+    llm_model: str = Field("default", description="Model name the server knows.")
+    llm_api_key: SecretStr | None = Field(None, description="API key, if the server wants one.")
+    llm_model_path: Path | None = Field(None, description="GGUF file for llm=llamacpp.")
+    llm_timeout: float = Field(60.0, gt=0, le=3600, description="Seconds an answer may take; connecting gives up after 3.")
+    llm_max_tokens: int = Field(400, ge=16, le=8192)
+    llm_temperature: float = Field(0.1, ge=0.0, le=2.0)
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)
 

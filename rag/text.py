@@ -90,3 +90,13 @@ def has_statement(text: str) -> bool:
 def has_name(text: str) -> bool:
     """A capitalised word that is not the sentence's first word."""
     return bool(re.search(r"(?<=[a-z,] )[A-Z][a-z]+", text))
+
+
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier) (instructions|prompts?|rules)"
+    r"|\b(system prompt|you are now|new instructions|act as|reply (only )?with|respond (only )?with|do not cite)\b", re.I)
+
+
+def is_instruction(sentence: str) -> bool:
+    """A sentence addressed to a language model rather than to a reader of the news (prompt injection)."""
+    return bool(_INSTRUCTION.search(sentence))

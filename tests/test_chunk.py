@@ -14,7 +14,7 @@ def make(text: str) -> Article:
     return Article(source="a/b.txt", title="t", text=text, content_hash="h")
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.lists(paragraph, min_size=1, max_size=8), st.integers(32, 120), st.integers(0, 31))
 def test_chunks_map_back_and_cover_the_text(paras, size, overlap):
     art = make("\n\n".join(paras))
