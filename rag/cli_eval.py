@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from rag.cli import ConfigOpt, _progress, err, friendly
+from rag.errors import InputError
 from rag.settings import load_settings
 
 eval_app = typer.Typer(help="Measure retrieval and answers on a gold question set.", invoke_without_command=True)
@@ -26,6 +27,7 @@ def run(
     corpus: Annotated[Path, typer.Option(help="Corpus indexed for each sweep combination.")] = Path("corpus"),
     reports: Annotated[Path, typer.Option(help="Where report folders go.")] = ROOT_EVAL / "reports",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    judge: Annotated[str, typer.Option(help="offline (default) or llm: also ask the configured LLM whether each answer is faithful to its quotes.")] = "offline",
     config: ConfigOpt = None,
 ) -> None:
     """Answer every gold question and report retrieval and answer metrics (`rag eval compare A B` compares runs)."""
@@ -33,12 +35,15 @@ def run(
         return
     from rag.eval_gold import load_gold
     from rag.eval_report import write_run, write_sweep
-    from rag.eval_run import evaluate, parse_sweep, summarize
+    from rag.eval_run import evaluate, llm_judge, parse_sweep, summarize
     from rag.eval_run import sweep as run_sweep
     from rag.service import Rag
 
     settings = load_settings(config)
     items = load_gold(gold)
+    if judge not in ("offline", "llm"):
+        raise InputError(f"--judge must be offline or llm, got {judge!r}")
+    judge_fn = llm_judge(_backend(settings, "auto").llm) if judge == "llm" else None
     folder = reports / (name or time.strftime("%Y%m%d-%H%M%S"))
     grid = parse_sweep(sweep or [])
     with _progress() as bar:
@@ -46,7 +51,7 @@ def run(
         task = bar.add_task("evaluating", total=total, item="")
         tick = lambda: bar.update(task, advance=1)  # noqa: E731
         if grid:
-            runs = run_sweep(settings, grid, corpus, items, tick)
+            runs = run_sweep(settings, grid, corpus, items, tick, judge_fn)
             summaries = [(params, summarize(rows)) for params, rows in runs]
             for (params, rows), (_, summary) in zip(runs, summaries):
                 label = "-".join(f"{k}{v}" for k, v in params.items())
@@ -54,11 +59,21 @@ def run(
             write_sweep(folder, summaries)
             result = [{"params": p, "summary": s} for p, s in summaries]
         else:
-            rows = evaluate(Rag(settings), items, tick)
+            rows = evaluate(Rag(settings), items, tick, judge_fn)
             result = summarize(rows)
             write_run(folder, rows, result, settings.model_dump(mode="json"))
     _show(result, as_json)
     err.print(f"report: {folder / 'report.md'}")
+
+
+def _backend(settings, kind: str):
+    """An LLM backend for eval work; `auto` here means: whichever LLM is configured, or an error."""
+    from rag.llm import choose
+
+    backend, notice = choose(settings, kind)
+    if backend is None:
+        raise InputError(f"an LLM is needed here, but {notice.removeprefix('answered offline: ')}")
+    return backend
 
 
 def _combos(grid: dict) -> int:
@@ -106,15 +121,27 @@ def compare(
 def generate(
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the drafted gold set (.jsonl).")],
     per_article: Annotated[int, typer.Option(min=1, max=100, help="Most drafts per article.")] = 5,
+    llm: Annotated[Optional[str], typer.Option("--llm", help="Draft with this LLM backend (openai, ollama, llamacpp, auto) instead of templates.")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Draft synthetic question/evidence pairs from every indexed article (marked synthetic: review them)."""
-    from rag.eval_generate import drafts
+    """Draft synthetic question/evidence pairs from every indexed article (marked synthetic: review them).
+
+    Offline, templates turn fact-bearing sentences into questions; with --llm, llama-index's
+    DatasetGenerator asks the model for one question per passage."""
+    from rag.eval_generate import drafts, llm_drafts
     from rag.service import Rag
 
-    rag = Rag(load_settings(config))
+    settings = load_settings(config)
+    rag = Rag(settings)
     rag.open_index()
-    rows = [d for article in rag.store.list_articles(with_text=True) for d in drafts(article, per_article)]
+    articles = rag.store.list_articles(with_text=True)
+    if llm:
+        backend = _backend(settings, llm)
+        by_source = {a.source: a for a in articles}
+        pieces = [(by_source[m["source"]], text) for _, text, m in rag.store.all_chunks() if m["source"] in by_source]
+        rows = llm_drafts(pieces[: per_article * len(articles)], backend.llm)
+    else:
+        rows = [d for article in articles for d in drafts(article, per_article)]
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8") as fh:
         for n, row in enumerate(rows, 1):

@@ -51,3 +51,24 @@ def _lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text
+
+
+def llm_drafts(pieces: list[tuple[Article, str]], llm, per_chunk: int = 1) -> list[dict]:
+    """Questions an LLM drafts for each (article, passage), through llama-index's DatasetGenerator;
+    the passage is the evidence. Marked synthetic: the model may ask what the passage cannot answer."""
+    from llama_index.core.callbacks import CallbackManager
+    # DatasetGenerator is deprecated for RagDatasetGenerator, which llama-index-core 0.14 no longer ships.
+    from llama_index.core.evaluation import DatasetGenerator
+    from llama_index.core.schema import TextNode
+
+    out = []
+    for article, passage in pieces:
+        gen = DatasetGenerator([TextNode(text=passage)], llm=llm, num_questions_per_chunk=per_chunk,
+                               callback_manager=CallbackManager([]))
+        for question in gen.generate_questions_from_nodes(num=per_chunk)[:per_chunk]:
+            question = re.sub(r"^\s*(?:\d+[.)]|[-*•])\s*", "", question).strip()
+            if len(question.split()) >= 3:
+                out.append({"question": question, "answerable": True, "gold_sources": [article.source],
+                            "evidence": [passage], "reference": "", "key_facts": [],
+                            "kind": "synthetic-llm", "synthetic": True})
+    return out

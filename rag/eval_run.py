@@ -21,10 +21,26 @@ from rag.verify import is_supported, split_claims, support_score
 RETRIEVAL_KEYS = ["article_hit", "article_recall", "article_mrr", "article_ndcg",
                   "chunk_hit", "chunk_mrr", "chunk_ndcg", "evidence_recall"]
 ANSWER_KEYS = ["key_fact_accuracy", "token_f1", "false_decline", "citation_precision", "citation_recall",
-               "citation_source_precision", "grounded"]
+               "citation_source_precision", "grounded", "judge_faithful"]
 
 
-def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None = None) -> list[dict]:
+Judge = Callable[[str, str, list[str]], bool]  # (question, answer, cited quotes) -> faithful?
+
+
+def llm_judge(llm) -> Judge:
+    """llama-index's FaithfulnessEvaluator with the given LLM: is the answer backed by its quotes?"""
+    from llama_index.core.evaluation import FaithfulnessEvaluator
+
+    evaluator = FaithfulnessEvaluator(llm=llm)
+
+    def judge(question: str, answer: str, quotes: list[str]) -> bool:
+        return bool(evaluator.evaluate(query=question, response=answer, contexts=quotes).passing)
+
+    return judge
+
+
+def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None = None,
+             judge: Judge | None = None) -> list[dict]:
     """One result row per gold question: the answer, what was retrieved, and its metric values."""
     rows = []
     texts: dict[str, str] = {}
@@ -33,7 +49,10 @@ def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None
         # A follow-up is asked as a user would ask it, after the question it follows.
         previous = [questions[item.follows]] if item.follows in questions else []
         answer = rag.ask(rewrite(item.question, previous), qid=item.id)
-        rows.append(score_item(item, answer, rag.settings.top_k, lambda s: _text(rag, s, texts)))
+        row = score_item(item, answer, rag.settings.top_k, lambda s: _text(rag, s, texts))
+        if judge and not answer.abstained:
+            row["judge_faithful"] = float(judge(item.question, answer.text, [c.quote for c in answer.citations]))
+        rows.append(row)
         if progress:
             progress()
     return rows
@@ -154,7 +173,7 @@ def _value(text: str):
 
 
 def sweep(base: Settings, grid: dict[str, list], corpus: Path, gold: list[GoldItem],
-          progress: Callable[[], None] | None = None) -> list[tuple[dict, list[dict]]]:
+          progress: Callable[[], None] | None = None, judge: Judge | None = None) -> list[tuple[dict, list[dict]]]:
     """Every combination in `grid`: each distinct chunking gets its own temp index of `corpus`."""
     runs = []
     with tempfile.TemporaryDirectory(prefix="rag-sweep-") as tmp:
@@ -163,7 +182,7 @@ def sweep(base: Settings, grid: dict[str, list], corpus: Path, gold: list[GoldIt
             settings = _with(base, params, Path(tmp))
             rag = Rag(settings)
             rag.ingest([corpus])
-            runs.append((params, evaluate(rag, gold, progress)))
+            runs.append((params, evaluate(rag, gold, progress, judge)))
     return runs
 
 

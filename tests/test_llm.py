@@ -116,3 +116,41 @@ def test_cli_ask_streams_and_marks_unsupported(sample_rag, llama_server, monkeyp
                                 env={"RAG_LLM_URL": llama_server, "RAG_LLM_MODEL": "gemma", "RAG_LLM_MAX_TOKENS": "60"})
     assert result.exit_code == 0, result.output
     assert "⚠ not supported by its sources" in result.stdout or "Sources:" in result.stdout
+
+
+def test_eval_with_an_llm_judge(sample_rag, llama_server, tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(line for line in (ROOT / "eval" / "gold.jsonl").read_text().splitlines()
+                              if any(f'"id": "{i}"' in line for i in ("g021", "g032", "g059"))))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(sample_rag.settings.index_dir))
+    env = {"RAG_LLM_URL": llama_server, "RAG_LLM_MODEL": "gemma", "RAG_LLM_MAX_TOKENS": "16"}
+    result = CliRunner().invoke(app, ["eval", "--gold", str(gold), "--judge", "llm", "--json", "--reports",
+                                      str(tmp_path / "r"), "--name", "j"], env=env)
+    assert result.exit_code == 0, result.output
+    import json
+
+    summary = json.loads(result.stdout)
+    assert summary["judge_faithful"] is not None and 0.0 <= summary["judge_faithful"] <= 1.0
+    rows = [json.loads(x) for x in (tmp_path / "r" / "j" / "results.jsonl").read_text().splitlines()]
+    assert all("judge_faithful" in r for r in rows if not r["abstained"])
+
+
+def test_judge_without_an_llm_is_a_clear_error(sample_rag, monkeypatch):
+    monkeypatch.setenv("RAG_INDEX_DIR", str(sample_rag.settings.index_dir))
+    result = CliRunner().invoke(app, ["eval", "--judge", "llm"])
+    assert result.exit_code == 2 and "an LLM is needed here, but no LLM is configured" in result.stderr
+
+
+def test_llm_drafted_questions(sample_rag, llama_server, tmp_path, monkeypatch):
+    from rag.eval_gold import load_gold
+
+    monkeypatch.setenv("RAG_INDEX_DIR", str(sample_rag.settings.index_dir))
+    out = tmp_path / "syn.jsonl"
+    env = {"RAG_LLM_URL": llama_server, "RAG_LLM_MODEL": "gemma", "RAG_LLM_MAX_TOKENS": "40"}
+    result = CliRunner().invoke(app, ["eval", "generate", "--llm", "openai", "--per-article", "1", "-o", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    texts = {a.source: a.text for a in sample_rag.store.list_articles(with_text=True)}
+    for item in load_gold(out):  # whatever the small model asks, its evidence is a real passage
+        assert item.synthetic and item.kind == "synthetic-llm" and item.evidence[0] in texts[item.gold_sources[0]]
