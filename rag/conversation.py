@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Iterator
 
 from rag.records import Answer
 
@@ -55,17 +55,26 @@ def llm_rewriter(backend) -> Rewriter:
 class Conversation:
     """What the terminal chat and the web chat hold per user: the turns so far."""
 
-    ask: Callable[[str], Answer]  # answers one standalone question
+    stream_answer: Callable[[str], Iterator[str | Answer]]  # streams one standalone question's answer
     rewriter: Rewriter = rewrite
     turns: list[Answer] = field(default_factory=list)
 
-    def send(self, question: str) -> Answer:
-        """Answer `question` in the context of the earlier turns."""
+    def stream(self, question: str) -> Iterator[str | Answer]:
+        """Text as it is written, then the Answer (recorded in `turns`), in the context of earlier turns."""
         previous = [t.rewritten or t.question for t in self.turns]
         standalone = self.rewriter(question, previous)
-        answer = self.ask(standalone)
-        answer = replace(answer, question=question, rewritten=standalone if standalone != question else None)
-        self.turns.append(answer)
+        for event in self.stream_answer(standalone):
+            if isinstance(event, Answer):
+                event = replace(event, question=question, rewritten=standalone if standalone != question else None)
+                self.turns.append(event)
+            yield event
+
+    def send(self, question: str) -> Answer:
+        """Answer `question` in the context of the earlier turns."""
+        answer = None
+        for event in self.stream(question):
+            answer = event
+        assert isinstance(answer, Answer)
         return answer
 
     def clear(self) -> None:

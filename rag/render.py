@@ -47,3 +47,22 @@ def answer_markdown(answer: Answer) -> str:
     sources = "\n".join(f"- **[{c.marker}]** {escape_md(describe_source(c))}  \n  > {escape_md(c.quote)}"
                         for c in answer.citations)
     return f"{body}\n\n**Sources**\n\n{sources}"
+
+
+def conversation_markdown(turns: list[Answer]) -> str:
+    """A conversation as Markdown: each question, its answer, and the sources with quotes."""
+    out = ["# Conversation", ""]
+    for turn in turns:
+        out += [f"## {escape_md(turn.question)}", ""]
+        if turn.rewritten:
+            out += [f"_Asked as: {escape_md(turn.rewritten)}_", ""]
+        out += [answer_markdown(turn), ""]
+        out += [f"- ⚠ not supported by its sources: {escape_md(s)}" for s in turn.unsupported]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def conversation_records(turns: list[Answer]) -> list[dict]:
+    """A conversation as JSON-ready records (the `rag ask --json` format, one per turn)."""
+    from rag.records import answer_record
+
+    return [answer_record(t) for t in turns]

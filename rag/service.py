@@ -78,6 +78,20 @@ class Rag:
             sync_bm25(self.store, self.bm25)  # keyword search sees the new articles at once
             return report
 
+    def delete(self, source: str) -> None:
+        """Remove one article (and its chunks) from the index."""
+        with self.store.writing():
+            if self.store.get_article(source) is None:
+                raise InputError(f"{source!r} is not in the index")
+            self.store.delete_article(source)
+            self.store.bump_revision()
+            sync_bm25(self.store, self.bm25)
+
+    def reindex(self, progress: Callable[[str], None] | None = None) -> IngestReport:
+        """Ingest again every folder the index was built from, pruning articles whose files are gone."""
+        roots = sorted({Path(a.root) for a in self.store.list_articles()} if self.store.manifest() else set())
+        return self.ingest([r for r in roots if r.is_dir()], prune=True, progress=progress)
+
     def open_index(self) -> None:
         """Check the index exists and matches the settings (once per process)."""
         if self._checked:
@@ -133,7 +147,7 @@ class Rag:
         """A chat that keeps history; follow-ups are rewritten by the LLM if one is in use."""
         answerer = self.answerer
         rewriter = llm_rewriter(answerer.backend) if isinstance(answerer, GenerativeAnswerer) else rewrite
-        return Conversation(lambda q: self.ask(q, top_k=top_k, filters=filters), rewriter)
+        return Conversation(lambda q: self.stream(q, top_k=top_k, filters=filters), rewriter)
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load)."""

@@ -44,8 +44,13 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, gt=0, le=3600, description="Seconds an answer may take; connecting gives up after 3.")
     llm_max_tokens: int = Field(400, ge=16, le=8192)
     llm_temperature: float = Field(0.1, ge=0.0, le=2.0)
-    host: str = "127.0.0.1"
+    host: str = Field("127.0.0.1", description="Web chat interface; 0.0.0.0 exposes it to the network.")
     port: int = Field(7860, ge=0, le=65535)
+    auth_user: str | None = Field(None, description="Web chat login user (with auth_password).")
+    auth_password: SecretStr | None = Field(None, description="Web chat login password.")
+    upload_dir: Path = Field(Path("uploads"), description="Where articles uploaded in the web chat are kept.")
+    queue_size: int = Field(32, ge=1, le=10000, description="Web chat requests that may wait; more are told the server is busy.")
+    concurrency: int = Field(8, ge=1, le=256, description="Web chat answers computed at once.")
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> "Settings":

@@ -203,6 +203,13 @@ class ChromaStore:
         arts = [_article_from(i, m, t or "") for i, m, t in zip(got["ids"], got["metadatas"], texts)]
         return sorted(arts, key=lambda a: a.source)
 
+    def article_rows(self) -> list[dict]:
+        """One row per article for listings: source, title, publisher, date, chunks."""
+        got = self.articles.get(include=["metadatas"])
+        rows = [{"source": i, "title": m["title"], "publisher": m["publisher"], "date": m["date"], "chunks": m["chunks"]}
+                for i, m in zip(got["ids"], got["metadatas"])]
+        return sorted(rows, key=lambda r: r["source"])
+
     def get_article(self, source: str) -> Article | None:
         got = self.articles.get(ids=[source], include=["metadatas", "documents"])
         if not got["ids"]:

@@ -36,7 +36,9 @@ def test_terminal_chat_shows_the_rewritten_question(sample_rag, monkeypatch):
 
 def test_conversation_with_any_answer_function():
     seen = []
-    chat = Conversation(lambda q: seen.append(q) or __import__("rag.records", fromlist=["Answer"]).Answer(q, "a", False))
+    from rag.records import Answer
+
+    chat = Conversation(lambda q: iter([seen.append(q) or Answer(q, "a", False)]))
     chat.send("Who leads Tajikistan?")
     chat.send("And since when?")
     assert seen == ["Who leads Tajikistan?", "Since when? (following up on: Who leads Tajikistan?)"]

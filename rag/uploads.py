@@ -1,0 +1,50 @@
+"""Uploaded articles: safe names, content checked by the same loaders as ingestion, kept in upload_dir."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+from rag.errors import LoadError
+from rag.load import SUFFIXES, SourceFile, load_file
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no traversal, no control or odd characters."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", name or ""))[-1]
+    base = re.sub(r"[^\w.-]+", "_", base, flags=re.ASCII).strip("._") or "upload"
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    return f"{stem[:100] or 'upload'}.{suffix.lower()}" if suffix else stem[:100]
+
+
+def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: int) -> Path:
+    """Check an upload by its content and keep it; LoadError names the file (as uploaded) and why."""
+    name = safe_name(original_name)
+    if Path(name).suffix.lower() not in SUFFIXES:
+        raise LoadError(f"{name}: unsupported file type (use .txt, .md, .html or .pdf)")
+    checked = temp.with_name(f"check-{hashlib.sha256(str(temp).encode()).hexdigest()[:8]}{Path(name).suffix.lower()}")
+    shutil.copyfile(temp, checked)
+    try:
+        load_file(SourceFile(checked, checked.parent), max_bytes)
+    except LoadError as exc:
+        raise LoadError(f"{name}: {str(exc).split(': ', 1)[-1]}") from None
+    finally:
+        checked.unlink(missing_ok=True)
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_target(upload_dir, name, temp.read_bytes())
+    shutil.copyfile(temp, target)
+    return target
+
+
+def _free_target(folder: Path, name: str, data: bytes) -> Path:
+    """`name` in `folder`, or name-2, name-3... when another file already has that name."""
+    target, n = folder / name, 1
+    while target.exists() and target.read_bytes() != data:
+        n += 1
+        target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+    return target

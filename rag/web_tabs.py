@@ -1,0 +1,128 @@
+"""The web chat's Corpus, Batch and Eval tabs: thin handlers over rag/ functions."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from rag.errors import LoadError, RagError
+from rag.web_render import esc
+
+GOLD = Path("eval") / "gold.jsonl"
+
+
+def _error(message: str) -> str:
+    return f'<div class="notice" id="corpus-error" role="alert">⚠ {esc(message)}</div>'
+
+
+def corpus_tab(gr, pool, outlets) -> None:
+    from rag.uploads import accept_upload
+    from rag.web import corpus_rows
+
+    settings = pool.base.settings
+    headers = ["file", "title", "outlet", "date", "chunks"]
+    with gr.Tab("Corpus", id="corpus"):
+        table = gr.Dataframe(corpus_rows(pool), headers=headers, interactive=False, wrap=True, elem_id="articles")
+        files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
+                        label="Add articles (.txt .md .html .pdf)", elem_id="upload")
+        add = gr.Button("Index uploaded files", variant="primary", elem_id="index-upload")
+        message = gr.HTML(elem_id="corpus-status")
+        with gr.Row():
+            pick = gr.Dropdown([r[0] for r in corpus_rows(pool)], label="Article", allow_custom_value=False)
+            delete = gr.Button("Delete article", variant="stop")
+            reindex = gr.Button("Re-index")
+
+    def refreshed(msg: str):
+        rows = corpus_rows(pool)
+        return (rows, msg, gr.update(choices=[r[0] for r in rows], value=None),
+                gr.update(choices=sorted({r[2] for r in rows if r[2]})))
+
+    def index(uploaded, progress=gr.Progress()):
+        ok, bad = [], []
+        with pool.ingest_lock:
+            for item in progress.tqdm(uploaded or [], desc="indexing"):
+                path = Path(getattr(item, "name", item))
+                original = getattr(item, "orig_name", None) or path.name
+                try:
+                    kept = accept_upload(path, original, settings.upload_dir, int(settings.max_file_mb * 1e6))
+                    report = pool.base.ingest([kept])
+                    (bad.extend(f"{original}: {r.split(': ')[-1]}" for _, r in report.failed) if report.failed
+                     else ok.append(kept.name))
+                except (LoadError, RagError) as exc:
+                    bad.append(str(exc))
+        msg = (f"<div id='corpus-ok'>Indexed: {esc(', '.join(ok))}</div>" if ok else "") + "".join(_error(b) for b in bad)
+        return refreshed(msg or _error("no file was uploaded"))
+
+    def remove(source):
+        try:
+            with pool.ingest_lock:
+                pool.base.delete(source or "")
+            (settings.upload_dir / (source or "_")).unlink(missing_ok=True)
+            return refreshed(f"Deleted {esc(source)}")
+        except RagError as exc:
+            return refreshed(_error(str(exc)))
+
+    def again(progress=gr.Progress()):
+        with pool.ingest_lock:
+            report = pool.base.reindex()
+        return refreshed(f"Re-indexed: {len(report.added) + len(report.updated)} changed, {len(report.unchanged)} "
+                         f"unchanged, {len(report.pruned)} removed" + "".join(_error(f"{p}: {r}") for p, r in report.failed))
+
+    outs = [table, message, pick, outlets]
+    add.click(index, files, outs, concurrency_limit=1)
+    delete.click(remove, pick, outs, concurrency_limit=1)
+    reindex.click(again, None, outs, concurrency_limit=1)
+
+
+def batch_tab(gr, pool) -> None:
+    from rag.batch import read_questions, run_batch
+
+    with gr.Tab("Batch", id="batch"):
+        gr.Markdown("Upload questions (.jsonl with `question` and optional `id`, .csv with a `question` column, "
+                    "or .txt with one a line); download one JSON answer record per line.")
+        qfile = gr.File(file_types=[".jsonl", ".csv", ".txt"], label="Question file", elem_id="batch-file")
+        go = gr.Button("Answer all", variant="primary", elem_id="batch-run")
+        status = gr.HTML(elem_id="batch-status")
+        result = gr.File(label="Answers (.jsonl)", elem_id="batch-result")
+
+    def run(upload, progress=gr.Progress()):
+        if upload is None:
+            return _error("upload a question file first"), None
+        path = Path(getattr(upload, "name", upload))
+        try:
+            rows, problems = read_questions(path)
+            out = Path(tempfile.mkdtemp(prefix="rag-batch-")) / f"{path.stem}-answers.jsonl"
+            bar = progress.tqdm(range(len(rows)), desc="answering")
+            ticks = iter(bar)
+            report = run_batch(rows, out, lambda q, qid: pool.base.ask(q, qid=qid), progress=lambda: next(ticks, None))
+        except RagError as exc:
+            return _error(str(exc)), None
+        notes = "".join(_error(p) for p in problems + report.problems)
+        return f"{report.answered} answered{notes}", str(out)
+
+    go.click(run, qfile, [status, result], concurrency_limit=2)
+
+
+def eval_tab(gr, pool) -> None:
+    with gr.Tab("Eval", id="eval"):
+        gr.Markdown(f"Run the retrieval and answer eval on `{GOLD}` against the current index.")
+        go = gr.Button("Run eval", variant="primary")
+        table = gr.Dataframe(headers=["metric", "value"], interactive=False)
+        with gr.Row():
+            plot = gr.Image(label="Metrics", type="filepath")
+            latency = gr.Image(label="Latency", type="filepath")
+
+    def run(progress=gr.Progress()):
+        from rag.eval_gold import load_gold
+        from rag.eval_report import write_run
+        from rag.eval_run import evaluate, summarize
+
+        items = load_gold(GOLD)
+        bar = iter(progress.tqdm(range(len(items)), desc="evaluating"))
+        rows = evaluate(pool.base, items, lambda: next(bar, None))
+        summary = summarize(rows)
+        folder = write_run(Path(tempfile.mkdtemp(prefix="rag-eval-")) / "web", rows, summary,
+                           pool.base.settings.model_dump(mode="json"))
+        return [[k, v] for k, v in summary.items()], str(folder / "metrics.png"), str(folder / "latency.png")
+
+    go.click(run, None, [table, plot, latency], concurrency_limit=1)
