@@ -54,7 +54,7 @@ def run(
             runs = run_sweep(settings, grid, corpus, items, tick, judge_fn)
             summaries = [(params, summarize(rows)) for params, rows in runs]
             for (params, rows), (_, summary) in zip(runs, summaries):
-                label = "-".join(f"{k}{v}" for k, v in params.items())
+                label = "_".join(f"{k}-{v}" for k, v in params.items())
                 write_run(folder / label, rows, summary, {**settings.model_dump(mode="json"), **params})
             write_sweep(folder, summaries)
             result = [{"params": p, "summary": s} for p, s in summaries]

@@ -28,6 +28,8 @@ class Embedder(Protocol):
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
 
 def resolve_model_path(name: str) -> Path:
     """The packaged all-MiniLM-L6-v2 for the default name; otherwise a local model folder."""
@@ -85,6 +87,18 @@ class SentenceTransformerEmbedder:
         return len(self.model.tokenizer(text, truncation=False)["input_ids"]) <= self.max_tokens
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Normalised vectors; texts seen recently in this process come from a bounded cache
+        (questions and article sentences recur across questions; ingestion bypasses it)."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        todo = [t for t in dict.fromkeys(texts) if _CACHE.get((self._path, t)) is None]
+        if todo:
+            for text, vec in zip(todo, self.encode(todo)):
+                _CACHE.put((self._path, text), vec)
+        return np.stack([_CACHE.get((self._path, t)) for t in texts])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors straight from the model (no cache): for bulk ingestion."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         vectors = self.model.encode(
@@ -92,3 +106,28 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True, show_progress_bar=False,
         )
         return vectors.astype(np.float32)
+
+
+class _Lru:
+    """A small thread-safe LRU of vectors (20,000 x 384 floats is about 30 MB)."""
+
+    def __init__(self, size: int) -> None:
+        from collections import OrderedDict
+
+        self.size, self.data, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.data:
+                self.data.move_to_end(key)
+                return self.data[key]
+            return None
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.data[key] = value
+            if len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+_CACHE = _Lru(20_000)

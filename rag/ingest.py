@@ -78,7 +78,7 @@ def embed_missing(chunks: list[Chunk], store: ChromaStore, embedder: Embedder) -
     """Vectors for `chunks`, reusing those the index already holds (ids derive from text)."""
     stored = store.vectors_for([c.id for c in chunks])
     todo = [c for c in chunks if c.id not in stored]
-    fresh = dict(zip((c.id for c in todo), embedder.embed([c.text for c in todo])))
+    fresh = dict(zip((c.id for c in todo), embedder.encode([c.text for c in todo])))
     return np.stack([stored.get(c.id, fresh.get(c.id)) for c in chunks]), len(todo)
 
 

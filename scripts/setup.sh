@@ -12,3 +12,11 @@ pip=(.venv/bin/python -m pip -q --disable-pip-version-check)
 extras=""
 if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
 "${pip[@]}" install -e ".${extras}"
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+  # The browser tests drive Debian's Chromium (never a downloaded browser build).
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "setup: the browser tests need /usr/bin/chromium (apt-get install chromium chromium-driver)" >&2
+  fi
+fi

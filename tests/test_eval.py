@@ -79,7 +79,7 @@ def test_sweep_and_compare_write_reports_with_plots(tmp_path, monkeypatch):
         (("chunk_size", c), ("top_k", k)) for c in (128, 256) for k in (1, 5)}
     folder = tmp_path / "reports" / "s"
     assert (folder / "sweep.png").stat().st_size > 5000 and "| top_k | chunk_size |" in (folder / "report.md").read_text()
-    run_a, run_b = folder / "top_k1-chunk_size128", folder / "top_k5-chunk_size128"
+    run_a, run_b = folder / "top_k-1_chunk_size-128", folder / "top_k-5_chunk_size-128"
     for png in ("metrics.png", "latency.png"):
         assert (run_a / png).stat().st_size > 5000
     diff = compare_runs(run_a, run_b)
