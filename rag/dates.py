@@ -16,7 +16,7 @@ _MONTHS = {
 }
 _MON = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 _FORMS = [  # (regex, group order) tried in order; the year-less form comes last
-    (re.compile(rf"\b(\d{{4}})-(\d{{2}})-(\d{{2}})\b"), "ymd"),
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
     (re.compile(rf"\b(\d{{1,2}})\s+{_MON}\.?,?\s+(\d{{4}})\b", re.I), "dmy"),
     (re.compile(rf"\b{_MON}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), "mdy"),
     (re.compile(rf"\b(\d{{1,2}}){_MON}(\d{{2}}|\d{{4}})\b", re.I), "dmy"),  # 27Feb17

@@ -22,10 +22,6 @@ class Embedder(Protocol):
 
     def fits(self, text: str) -> bool: ...
 
-    def fits(self, text: str) -> bool:
-        """Does `text` fit the model's window (special tokens included) without truncation?"""
-        return len(self.model.tokenizer(text, truncation=False)["input_ids"]) <= self.max_tokens
-
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
     def encode(self, texts: list[str]) -> np.ndarray: ...

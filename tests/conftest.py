@@ -5,6 +5,10 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,3 +60,34 @@ def sample_rag(tmp_path_factory) -> Rag:
     report = rag.ingest([CORPUS])
     assert report.ok and len(report.added) == 5
     return rag
+
+
+def free_port() -> int:
+    import socket as _socket
+
+    with _socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(argv: list[str], probe_url: str, what: str, timeout: float, **popen):
+    """Run a real server process until the block ends; fail clearly if `probe_url` never answers."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen)
+    deadline = time.time() + timeout
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(probe_url, timeout=1)
+                break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    pytest.fail(f"{what} did not come up within {timeout:g} s")
+                time.sleep(0.3)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

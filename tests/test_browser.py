@@ -7,17 +7,13 @@ import http.server
 import json
 import os
 import shutil
-import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, make_rag
-from test_web import free_port
+from conftest import CORPUS, ROOT, free_port, make_rag, serving
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
@@ -61,21 +57,9 @@ def app_url(tmp_path_factory, beacon):
     port = free_port()
     env = {**os.environ, "RAG_INDEX_DIR": str(work / "index"), "RAG_UPLOAD_DIR": str(work / "uploads"),
            "RAG_PORT": str(port)}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=work, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the web chat did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with serving([sys.executable, str(ROOT / "app.py")], url, "the web chat", 60, cwd=work, env=env):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,16 @@
 """Generative backends against a real llama.cpp server on loopback (Gemma 3 270M: plumbing, not quality)."""
 
-import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import make_rag
+from conftest import free_port, make_rag, serving
 from rag.cli import app
 from rag.errors import BackendError
 from rag.generate import build_messages
 from rag.records import Answer
-from test_web import free_port
 
 QUESTION = "How many students from Tajikistan study in Russia?"
 
@@ -28,23 +25,11 @@ def gguf():
 @pytest.fixture(scope="session")
 def llama_server(gguf):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "4096", "--model_alias", "gemma"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
+            "--port", str(port), "--n_ctx", "4096", "--model_alias", "gemma"]
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not start within 120 s")
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with serving(argv, f"{url}/models", "llama_cpp.server", 120):
+        yield url
 
 
 def llm_rag(sample_rag, **kw):

@@ -1,16 +1,12 @@
 """RAG_CHROMA_URL against a real `chroma run` server on a loopback port: ingest, ask, prune."""
 
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import make_rag
-from test_web import free_port
+from conftest import free_port, make_rag, serving
 
 CHROMA = Path(sys.executable).parent / "chroma"
 
@@ -20,22 +16,10 @@ def chroma_server(tmp_path):
     if not CHROMA.exists():
         pytest.fail(f"chroma CLI not found at {CHROMA}; it ships with the chromadb package")
     port = free_port()
-    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    argv = [str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not come up within 30 s")
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with serving(argv, f"{url}/api/v2/heartbeat", "chroma run", 30):
+        yield url
 
 
 def test_ingest_ask_and_prune_through_a_chroma_server(tmp_path, corpus_copy, chroma_server):

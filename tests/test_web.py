@@ -1,20 +1,14 @@
 """The web chat over HTTP on a free loopback port: API answers, concurrency, and what it refuses to serve."""
 
-import socket
 import threading
 import urllib.error
 import urllib.request
 
 import pytest
 
+from conftest import free_port
 from rag.settings import load_settings
 from rag.web import build
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
