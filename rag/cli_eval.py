@@ -21,7 +21,7 @@ ROOT_EVAL = Path("eval")
 @friendly
 def run(
     ctx: typer.Context,
-    gold: Annotated[Path, typer.Option(help="Gold set (.jsonl or .csv; format in eval/README.md).")] = ROOT_EVAL / "gold.jsonl",
+    gold: Annotated[Optional[Path], typer.Option(help="Gold set (.jsonl or .csv; format in eval/README.md); default: setting gold_set.")] = None,
     name: Annotated[Optional[str], typer.Option(help="Report folder name under eval/reports/ (default: a timestamp).")] = None,
     sweep: Annotated[Optional[list[str]], typer.Option(help="SETTING=V1,V2 (repeatable): evaluate every combination on a fresh index of --corpus.")] = None,
     corpus: Annotated[Path, typer.Option(help="Corpus indexed for each sweep combination.")] = Path("corpus"),
@@ -40,7 +40,7 @@ def run(
     from rag.service import Rag
 
     settings = load_settings(config)
-    items = load_gold(gold)
+    items = load_gold(gold or settings.gold_set)
     if judge not in ("offline", "llm"):
         raise InputError(f"--judge must be offline or llm, got {judge!r}")
     judge_fn = llm_judge(_backend(settings, "auto").llm) if judge == "llm" else None

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     min_score: float = Field(0.30, ge=-1.0, le=1.0, description="Below this cosine similarity nothing is relevant.")
     max_answer_sentences: int = Field(3, ge=1, le=10)
     max_file_mb: float = Field(20.0, gt=0)
+    gold_set: Path = Field(Path("eval/gold.jsonl"), description="Gold questions for `rag eval` and the web chat's Eval tab.")
     llm: Literal["extractive", "openai", "ollama", "llamacpp", "auto"] = Field(
         "extractive", description="Answerer: extractive (offline), openai (any OpenAI-compatible server), ollama, llamacpp, auto.")
     llm_url: str | None = Field(None, description="Base URL of the LLM server, e.g. http://127.0.0.1:8080/v1 or http://127.0.0.1:11434.")

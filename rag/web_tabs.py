@@ -8,9 +8,6 @@ from pathlib import Path
 from rag.errors import LoadError, RagError
 from rag.web_render import esc
 
-GOLD = Path("eval") / "gold.jsonl"
-
-
 def _error(message: str) -> str:
     return f'<div class="notice" id="corpus-error" role="alert">⚠ {esc(message)}</div>'
 
@@ -105,24 +102,28 @@ def batch_tab(gr, pool) -> None:
 
 def eval_tab(gr, pool) -> None:
     with gr.Tab("Eval", id="eval"):
-        gr.Markdown(f"Run the retrieval and answer eval on `{GOLD}` against the current index.")
-        go = gr.Button("Run eval", variant="primary")
-        table = gr.Dataframe(headers=["metric", "value"], interactive=False)
+        gr.Markdown(f"Run the retrieval and answer eval on `{pool.base.settings.gold_set}` against the current index.")
+        go = gr.Button("Run eval", variant="primary", elem_id="eval-run")
+        status = gr.HTML(elem_id="eval-status")
+        table = gr.Dataframe(headers=["metric", "value"], interactive=False, elem_id="eval-table")
         with gr.Row():
-            plot = gr.Image(label="Metrics", type="filepath")
-            latency = gr.Image(label="Latency", type="filepath")
+            plot = gr.Image(label="Metrics", type="filepath", elem_id="eval-metrics")
+            latency = gr.Image(label="Latency", type="filepath", elem_id="eval-latency")
 
     def run(progress=gr.Progress()):
         from rag.eval_gold import load_gold
         from rag.eval_report import write_run
         from rag.eval_run import evaluate, summarize
 
-        items = load_gold(GOLD)
-        bar = iter(progress.tqdm(range(len(items)), desc="evaluating"))
-        rows = evaluate(pool.base, items, lambda: next(bar, None))
+        try:
+            items = load_gold(pool.base.settings.gold_set)
+            bar = iter(progress.tqdm(range(len(items)), desc="evaluating"))
+            rows = evaluate(pool.base, items, lambda: next(bar, None))
+        except RagError as exc:
+            return _error(str(exc)), None, None, None
         summary = summarize(rows)
         folder = write_run(Path(tempfile.mkdtemp(prefix="rag-eval-")) / "web", rows, summary,
                            pool.base.settings.model_dump(mode="json"))
-        return [[k, v] for k, v in summary.items()], str(folder / "metrics.png"), str(folder / "latency.png")
+        return "", [[k, v] for k, v in summary.items()], str(folder / "metrics.png"), str(folder / "latency.png")
 
-    go.click(run, None, [table, plot, latency], concurrency_limit=1)
+    go.click(run, None, [status, table, plot, latency], concurrency_limit=1)

@@ -56,7 +56,7 @@ def app_url(tmp_path_factory, beacon):
     make_rag(work / "index").ingest([corpus])
     port = free_port()
     env = {**os.environ, "RAG_INDEX_DIR": str(work / "index"), "RAG_UPLOAD_DIR": str(work / "uploads"),
-           "RAG_PORT": str(port)}
+           "RAG_PORT": str(port), "RAG_GOLD_SET": str(ROOT / "eval" / "gold.jsonl")}
     url = f"http://127.0.0.1:{port}/"
     with serving([sys.executable, str(ROOT / "app.py")], url, "the web chat", 60, cwd=work, env=env):
         yield url
@@ -185,3 +185,12 @@ def test_09_batch_tab_answers_a_question_file(page, tmp_path):
     records = [json.loads(x) for x in Path(download.value.path()).read_text().splitlines()]
     assert [r["id"] for r in records] == ["q1", "q2"] and "21,000" in records[0]["answer"] and records[1]["abstained"]
     shot(page, "08-batch")
+
+
+def test_10_eval_tab_shows_metrics_and_plots(page):
+    page.click("button[role=tab]:has-text('Eval')")
+    page.click("#eval-run")
+    page.wait_for_selector("#eval-table :text('key_fact_accuracy')", timeout=180000)
+    page.wait_for_selector("#eval-metrics img", timeout=30000)
+    assert page.locator("#eval-latency img").count() == 1
+    shot(page, "09-eval")

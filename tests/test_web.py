@@ -74,3 +74,50 @@ def test_foreign_origin_gets_no_cors_allowance(running_app):
     request = urllib.request.Request(running_app[0] + "gradio_api/info", headers={"Origin": "http://evil.test"})
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.headers.get("access-control-allow-origin") not in ("*", "http://evil.test")
+
+
+@pytest.fixture(scope="module")
+def guarded_app(running_app):
+    """The same index served with a login and a queue of one."""
+    settings = load_settings(index_dir=running_app[1], queue_size=1, concurrency=1,
+                             auth_user="ana", auth_password="s3cret")
+    demo = build(settings)
+    port = free_port()
+    demo.queue(max_size=1, default_concurrency_limit=1).launch(
+        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, ssr_mode=False,
+        auth=("ana", "s3cret"))
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+def test_login_is_required_when_configured(guarded_app):
+    from gradio_client import Client
+
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(guarded_app + "gradio_api/info", timeout=5)
+    assert info.value.code == 401
+    with pytest.raises(Exception, match="credentials were not provided"):
+        Client(guarded_app, verbose=False)
+
+
+def test_a_full_queue_says_so_and_admitted_chats_are_answered(guarded_app):
+    from gradio_client import Client
+
+    client = Client(guarded_app, auth=("ana", "s3cret"), verbose=False)
+    results: list[str] = []
+
+    def run() -> None:
+        try:
+            results.append(client.predict("How many Russian troops are stationed in Tajikistan?", "extractive", 5,
+                                          "hybrid", [], "", "", 3, api_name="/ask")[0])
+        except Exception as exc:  # gradio_client's QueueError
+            results.append(f"error: {exc}")
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    answered = [r for r in results if "7,000" in r]
+    busy = [r for r in results if "Queue is full" in r]
+    assert len(results) == 6 and answered and busy and len(answered) + len(busy) == 6
