@@ -32,7 +32,7 @@ class Bm25Index:
         tmp.mkdir(parents=True)
         if records:
             nodes = [TextNode(id_=i, text=t, metadata=m, excluded_embed_metadata_keys=list(m)) for i, t, m in records]
-            BM25Retriever(nodes=nodes, similarity_top_k=1).persist(str(tmp))
+            BM25Retriever(nodes=nodes, similarity_top_k=1).persist(str(tmp), show_progress=False)
         (tmp / "revision.json").write_text(json.dumps({"revision": revision, "chunks": len(records)}))
         shutil.rmtree(self.folder, ignore_errors=True)
         tmp.rename(self.folder)  # readers see the old index or the new one, never half of one

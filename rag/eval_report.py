@@ -8,7 +8,7 @@ from pathlib import Path
 from rag.eval_metrics import bootstrap_delta
 from rag.eval_run import ANSWER_KEYS, RETRIEVAL_KEYS
 
-TABLE_KEYS = ["article_hit", "article_mrr", "chunk_hit", "evidence_recall", "key_fact_accuracy",
+TABLE_KEYS = ["article_hit", "article_mrr", "chunk_hit", "chunk_recall", "evidence_recall", "key_fact_accuracy",
               "declined_unanswerable", "false_decline", "citation_precision", "citation_source_precision",
               "latency_p50_ms", "latency_p95_ms"]
 

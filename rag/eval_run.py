@@ -18,7 +18,7 @@ from rag.settings import Settings
 from rag.verify import is_supported, split_claims, support_score
 
 RETRIEVAL_KEYS = ["article_hit", "article_recall", "article_mrr", "article_ndcg",
-                  "chunk_hit", "chunk_mrr", "chunk_ndcg", "evidence_recall"]
+                  "chunk_hit", "chunk_recall", "chunk_mrr", "chunk_ndcg", "evidence_recall"]
 ANSWER_KEYS = ["key_fact_accuracy", "token_f1", "false_decline", "citation_precision", "citation_recall",
                "citation_source_precision", "grounded", "judge_faithful"]
 
@@ -43,12 +43,14 @@ def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None
     """One result row per gold question: the answer, what was retrieved, and its metric values."""
     rows = []
     texts: dict[str, str] = {}
+    spans: dict[str, list[tuple[str, int, int]]] = {}
     questions = {i.id: i.question for i in gold}
     for item in gold:
         # A follow-up is asked as a user would ask it, after the question it follows.
         previous = [questions[item.follows]] if item.follows in questions else []
         answer = rag.ask(rewrite(item.question, previous), qid=item.id)
-        row = score_item(item, answer, rag.settings.top_k, lambda s: _text(rag, s, texts))
+        row = score_item(item, answer, rag.settings.top_k, lambda s: _text(rag, s, texts),
+                         lambda s: _chunk_spans(rag, s, spans))
         if judge and not answer.abstained:
             row["judge_faithful"] = float(judge(item.question, answer.text, [c.quote for c in answer.citations]))
         rows.append(row)
@@ -64,7 +66,19 @@ def _text(rag: Rag, source: str, cache: dict[str, str]) -> str:
     return cache[source]
 
 
-def score_item(item: GoldItem, answer: Answer, k: int, article_text: Callable[[str], str]) -> dict:
+def _chunk_spans(rag: Rag, source: str, cache: dict[str, list[tuple[str, int, int]]]) -> list[tuple[str, int, int]]:
+    """(chunk id, start, end) of every indexed chunk of one article."""
+    if source not in cache:
+        got = rag.store.chunks.get(where={"source": source}, include=["metadatas"])
+        cache[source] = [(i, int(m["start"]), int(m["end"])) for i, m in zip(got["ids"], got["metadatas"])]
+    return cache[source]
+
+
+ChunkSpans = Callable[[str], list[tuple[str, int, int]]]
+
+
+def score_item(item: GoldItem, answer: Answer, k: int, article_text: Callable[[str], str],
+               chunk_spans: ChunkSpans = lambda source: []) -> dict:
     """Metric values for one question (pure given the article texts)."""
     hits = list(answer.hits)
     row = {"id": item.id, "kind": item.kind, "answerable": item.answerable, "question": item.question,
@@ -73,7 +87,7 @@ def score_item(item: GoldItem, answer: Answer, k: int, article_text: Callable[[s
                           "end": h.chunk.end, "score": round(h.score, 4)} for h in hits],
            "citations": [{"marker": c.marker, "source": c.source, "quote": c.quote} for c in answer.citations]}
     if item.answerable:
-        row.update(_retrieval_metrics(item, hits, k, article_text))
+        row.update(_retrieval_metrics(item, hits, k, article_text, chunk_spans))
         row.update(_answer_metrics(item, answer))
     else:
         row["declined"] = float(answer.abstained)
@@ -93,13 +107,15 @@ def _evidence_spans(item: GoldItem, article_text: Callable[[str], str]) -> list[
     return out
 
 
-def _retrieval_metrics(item: GoldItem, hits: list, k: int, article_text: Callable[[str], str]) -> dict:
+def _retrieval_metrics(item: GoldItem, hits: list, k: int, article_text: Callable[[str], str],
+                       chunk_spans: ChunkSpans) -> dict:
     gold = set(item.gold_sources)
     articles = unique_in_order([h.chunk.source for h in hits])
     evidence = _evidence_spans(item, article_text)
     spans = [span for spans in evidence for span in spans]
-    relevant_chunks = {h.chunk.id for h in hits
-                       if any(s == h.chunk.source and h.chunk.start < e and st < h.chunk.end for s, st, e in spans)}
+    # Relevant: every indexed chunk (retrieved or not) of a gold article overlapping an evidence sentence.
+    relevant_chunks = {cid for source in gold for cid, cs, ce in chunk_spans(source)
+                       if any(s == source and cs < e and st < ce for s, st, e in spans)}
     chunk_ids = [h.chunk.id for h in hits]
 
     def found(spans_of_one: list[tuple[str, int, int]]) -> float:
@@ -109,7 +125,8 @@ def _retrieval_metrics(item: GoldItem, hits: list, k: int, article_text: Callabl
     return {
         "article_hit": hit_at_k(articles, gold, k), "article_recall": recall_at_k(articles, gold, k),
         "article_mrr": reciprocal_rank(articles, gold), "article_ndcg": ndcg_at_k(articles, gold, k),
-        "chunk_hit": hit_at_k(chunk_ids, relevant_chunks, k), "chunk_mrr": reciprocal_rank(chunk_ids, relevant_chunks),
+        "chunk_hit": hit_at_k(chunk_ids, relevant_chunks, k), "chunk_recall": recall_at_k(chunk_ids, relevant_chunks, k),
+        "chunk_mrr": reciprocal_rank(chunk_ids, relevant_chunks),
         "chunk_ndcg": ndcg_at_k(chunk_ids, relevant_chunks, k),
         "evidence_recall": mean([found(e) for e in evidence]) if evidence else None,
     }

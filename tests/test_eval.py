@@ -106,3 +106,19 @@ def test_generated_drafts_are_answerable_by_their_own_evidence(sample_rag, tmp_p
         assert item.evidence[0] in texts[item.gold_sources[0]]
         assert item.key_facts[0] in item.evidence[0] and item.key_facts[0] not in item.question
     assert any(i.question.startswith("How many students") and i.reference == "21,000" for i in items)
+
+
+def test_chunk_relevance_counts_unretrieved_evidence_chunks():
+    from rag.eval_gold import GoldItem
+    from rag.eval_run import score_item
+    from rag.records import Answer, Chunk, Hit
+
+    text = "Intro line here.\n\nThe base hosts 7,000 troops. They arrived in 2004."
+    item = GoldItem("x", "How many troops?", True, ("a.txt",), ("The base hosts 7,000 troops.",), "7,000", ("7,000",))
+    ev = text.index("The base")
+    chunks = [("c1", 0, 16), ("c2", ev, ev + 20), ("c3", ev + 10, len(text))]  # c2 and c3 both hold evidence
+    hit = Hit(Chunk("c2", "a.txt", 1, text[ev:ev + 20], ev, ev + 20), 0.8, "t", None, None)
+    row = score_item(item, Answer("q", "The base hosts 7,000 troops. [1]", False, hits=(hit,)), 5,
+                     lambda s: text, lambda s: chunks)
+    assert (row["chunk_hit"], row["chunk_recall"], row["chunk_mrr"]) == (1.0, 0.5, 1.0)
+    assert row["evidence_recall"] == 0.0  # c2 alone stops mid-sentence

@@ -139,3 +139,12 @@ def test_llm_drafted_questions(sample_rag, llama_server, tmp_path, monkeypatch):
     texts = {a.source: a.text for a in sample_rag.store.list_articles(with_text=True)}
     for item in load_gold(out):  # whatever the small model asks, its evidence is a real passage
         assert item.synthetic and item.kind == "synthetic-llm" and item.evidence[0] in texts[item.gold_sources[0]]
+
+
+def test_follow_ups_are_rewritten_by_the_llm_or_fall_back(sample_rag, llama_server):
+    rag = llm_rag(sample_rag, llm="openai", llm_url=llama_server)
+    chat = rag.conversation()
+    chat.send("Where is Russia's 201st military base?")
+    follow = chat.send("And how many troops are based there?")
+    # Whatever the small model writes, the follow-up was made standalone before retrieval.
+    assert follow.rewritten and follow.rewritten != follow.question and follow.hits
