@@ -8,4 +8,4 @@ if __name__ == "__main__":
     try:
         launch(load_settings())
     except RagError as exc:
-        raise SystemExit(f"error: {exc}")
+        raise SystemExit(f"error: {exc}") from None

@@ -15,6 +15,7 @@ from pathlib import Path
 from rag.filters import matcher
 from rag.records import Chunk, Filters, Hit
 
+
 class Bm25Index:
     def __init__(self, folder: Path) -> None:
         self.folder = folder

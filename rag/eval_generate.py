@@ -57,6 +57,7 @@ def llm_drafts(pieces: list[tuple[Article, str]], llm, per_chunk: int = 1) -> li
     """Questions an LLM drafts for each (article, passage), through llama-index's DatasetGenerator;
     the passage is the evidence. Marked synthetic: the model may ask what the passage cannot answer."""
     from llama_index.core.callbacks import CallbackManager
+
     # DatasetGenerator is deprecated for RagDatasetGenerator, which llama-index-core 0.14 no longer ships.
     from llama_index.core.evaluation import DatasetGenerator
     from llama_index.core.schema import TextNode

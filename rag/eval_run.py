@@ -10,8 +10,19 @@ from typing import Callable
 from rag.conversation import rewrite
 from rag.errors import InputError
 from rag.eval_gold import GoldItem
-from rag.eval_metrics import (covered, has_fact, hit_at_k, key_fact_accuracy, mean, ndcg_at_k, percentile,
-                              recall_at_k, reciprocal_rank, token_f1, unique_in_order)
+from rag.eval_metrics import (
+    covered,
+    has_fact,
+    hit_at_k,
+    key_fact_accuracy,
+    mean,
+    ndcg_at_k,
+    percentile,
+    recall_at_k,
+    reciprocal_rank,
+    token_f1,
+    unique_in_order,
+)
 from rag.records import Answer
 from rag.service import Rag
 from rag.settings import Settings

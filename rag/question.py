@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.text import STOPWORDS, content_terms, has_date, has_quantity, has_statement, words
+from rag.text import (
+    STOPWORDS,
+    content_terms,
+    has_date,
+    has_quantity,
+    has_statement,
+    words,
+)
 
 _QUANTITY_NOUNS = r"(population|number|amount|cost|price|size|total|percentage|share|budget|sum)"
 _TYPES = [  # (pattern on the lower-cased question, type); first match wins

@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from rag.answer import Answerer, ExtractiveAnswerer
-from rag.generate import GenerativeAnswerer
-from rag.llm import choose
+from rag.bm25 import Bm25Index
 from rag.chunk import TOKENIZER
 from rag.conversation import Conversation, llm_rewriter, rewrite
 from rag.embed import SentenceTransformerEmbedder
 from rag.errors import InputError, StoreError
+from rag.generate import GenerativeAnswerer
 from rag.ingest import IngestReport, ingest_paths
+from rag.llm import choose
 from rag.records import Answer, Filters, Hit
-from rag.bm25 import Bm25Index
 from rag.retrieve import ChunkRetriever, Retriever, sync_bm25
 from rag.settings import Settings
 from rag.store import ChromaStore, manifest_for

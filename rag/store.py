@@ -12,9 +12,9 @@ import numpy as np
 
 from rag.dates import date_bounds
 from rag.errors import IndexBusyError, IndexMismatchError, StoreError
+from rag.filters import to_where
 from rag.records import Article, Chunk, Filters, Hit
 from rag.settings import Settings
-from rag.filters import to_where
 
 SCHEMA_VERSION = 1
 _MANIFEST_KEYS = ("schema_version", "embedding_model", "embedding_dimensions", "chunk_size", "chunk_overlap", "tokenizer")

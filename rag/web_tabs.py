@@ -8,6 +8,7 @@ from pathlib import Path
 from rag.errors import LoadError, RagError
 from rag.web_render import esc
 
+
 def _error(message: str) -> str:
     return f'<div class="notice" id="corpus-error" role="alert">⚠ {esc(message)}</div>'
 
@@ -59,7 +60,7 @@ def corpus_tab(gr, pool, outlets) -> None:
         except RagError as exc:
             return refreshed(_error(str(exc)))
 
-    def again(progress=gr.Progress()):
+    def again():
         with pool.ingest_lock:
             report = pool.base.reindex()
         return refreshed(f"Re-indexed: {len(report.added) + len(report.updated)} changed, {len(report.unchanged)} "

@@ -12,7 +12,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, ROOT, free_port, make_rag, serving
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

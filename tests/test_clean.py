@@ -1,12 +1,12 @@
 """Boilerplate goes, article text stays."""
 
 import pytest
+from conftest import CORPUS
 from hypothesis import given
 from hypothesis import strategies as st
-
-from conftest import CORPUS
-from rag.clean import clean_text, find_title, is_boilerplate, split_lines
 from test_metadata import article
+
+from rag.clean import clean_text, find_title, is_boilerplate, split_lines
 
 CHROME = ["All news", "Bookshop | Donate", "Leave a Reply", "Be the first to comment", "Photo: Russian Foreign Ministry",
           "This site uses Akismet", "Search Refworld", "Copyright notice", "DisclaimerThis is not a UNHCR",

@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
+from files import write_broken
 from typer.testing import CliRunner
 
-from files import write_broken
 from rag.cli import app
 
 runner = CliRunner()

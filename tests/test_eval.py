@@ -4,9 +4,9 @@ import json
 import shutil
 
 import pytest
+from conftest import CORPUS, ROOT
 from typer.testing import CliRunner
 
-from conftest import CORPUS, ROOT
 from rag.cli import app
 from rag.errors import InputError
 from rag.eval_gold import load_gold

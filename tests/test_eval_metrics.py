@@ -4,8 +4,18 @@ import math
 
 import pytest
 
-from rag.eval_metrics import (bootstrap_delta, covered, has_fact, hit_at_k, key_fact_accuracy, ndcg_at_k,
-                              percentile, recall_at_k, reciprocal_rank, token_f1)
+from rag.eval_metrics import (
+    bootstrap_delta,
+    covered,
+    has_fact,
+    hit_at_k,
+    key_fact_accuracy,
+    ndcg_at_k,
+    percentile,
+    recall_at_k,
+    reciprocal_rank,
+    token_f1,
+)
 
 
 def test_ranking_metrics_by_hand():

@@ -4,9 +4,9 @@ import os
 import shutil
 
 import pytest
-
 from conftest import CORPUS, make_rag
 from files import write_broken
+
 from rag.errors import IndexBusyError, IndexMismatchError, StoreError
 
 STUDENTS = "002_3e4b70f7a6e2aa7f.txt"

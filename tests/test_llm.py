@@ -4,9 +4,9 @@ import sys
 import time
 
 import pytest
+from conftest import free_port, make_rag, serving
 from typer.testing import CliRunner
 
-from conftest import free_port, make_rag, serving
 from rag.cli import app
 from rag.errors import BackendError
 from rag.generate import build_messages

@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
+from files import HTML, write_broken, write_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from files import HTML, write_broken, write_pdf
 from rag.errors import LoadError
 from rag.load import SourceFile, discover, load_file
 from rag.metadata import build_article

@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
+from conftest import CORPUS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import CORPUS
 from rag.dates import find_publication_date, parse_date
 from rag.load import SourceFile, load_file
 from rag.metadata import build_article

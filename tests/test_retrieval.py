@@ -3,8 +3,8 @@
 import shutil
 
 import pytest
-
 from conftest import CORPUS, make_rag
+
 from rag.errors import InputError
 from rag.fusion import reciprocal_rank_fusion
 from rag.records import Chunk, Filters, Hit

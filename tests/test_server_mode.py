@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import free_port, make_rag, serving
 
 CHROMA = Path(sys.executable).parent / "chroma"

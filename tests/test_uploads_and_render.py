@@ -1,9 +1,9 @@
 """Uploads (names, content checks), corpus management, and the chat's HTML rendering."""
 
 import pytest
-
 from conftest import make_rag
 from files import write_broken
+
 from rag.errors import InputError, LoadError
 from rag.records import Answer, Citation
 from rag.uploads import accept_upload, safe_name

@@ -5,8 +5,8 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import free_port
+
 from rag.settings import load_settings
 from rag.web import build
 
