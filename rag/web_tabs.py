@@ -20,7 +20,8 @@ def corpus_tab(gr, pool, outlets) -> None:
     settings = pool.base.settings
     headers = ["file", "title", "outlet", "date", "chunks"]
     with gr.Tab("Corpus", id="corpus"):
-        table = gr.Dataframe(corpus_rows(pool), headers=headers, interactive=False, wrap=True, elem_id="articles")
+        table = gr.Dataframe(corpus_rows(pool), headers=headers, interactive=False, wrap=True, elem_id="articles",
+                             column_widths=["22%", "42%", "16%", "12%", "8%"])
         files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
                         label="Add articles (.txt .md .html .pdf)", elem_id="upload")
         add = gr.Button("Index uploaded files", variant="primary", elem_id="index-upload")
@@ -49,7 +50,7 @@ def corpus_tab(gr, pool, outlets) -> None:
                 except (LoadError, RagError) as exc:
                     bad.append(str(exc))
         msg = (f"<div id='corpus-ok'>Indexed: {esc(', '.join(ok))}</div>" if ok else "") + "".join(_error(b) for b in bad)
-        return refreshed(msg or _error("no file was uploaded"))
+        return (*refreshed(msg or _error("no file was uploaded")), None)  # None empties the upload box
 
     def remove(source):
         try:
@@ -67,7 +68,7 @@ def corpus_tab(gr, pool, outlets) -> None:
                          f"unchanged, {len(report.pruned)} removed" + "".join(_error(f"{p}: {r}") for p, r in report.failed))
 
     outs = [table, message, pick, outlets]
-    add.click(index, files, outs, concurrency_limit=1)
+    add.click(index, files, outs + [files], concurrency_limit=1)
     delete.click(remove, pick, outs, concurrency_limit=1)
     reindex.click(again, None, outs, concurrency_limit=1)
 
