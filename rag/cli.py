@@ -20,7 +20,7 @@ from rich.progress import (
 from rag.errors import RagError
 from rag.records import Filters, answer_record
 from rag.render import answer_text
-from rag.settings import Settings, load_settings
+from rag.settings import load_settings
 
 app = typer.Typer(
     help="Ask a pile of news articles questions and get answers you can check.\n\n"
@@ -182,11 +182,6 @@ def serve(
     from rag.web import launch
 
     launch(load_settings(config, host=host, port=port))
-
-
-def settings_fields() -> list[str]:
-    """Every setting's name (a test checks that the README documents each)."""
-    return list(Settings.model_fields)
 
 
 def _register_eval() -> None:

@@ -87,11 +87,6 @@ def has_statement(text: str) -> bool:
     return bool(re.search(r"[\"“”]|\b(said|says|told|stated|stressed|noted|added|announced|declared|emphasized)\b", text))
 
 
-def has_name(text: str) -> bool:
-    """A capitalised word that is not the sentence's first word."""
-    return bool(re.search(r"(?<=[a-z,] )[A-Z][a-z]+", text))
-
-
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier) (instructions|prompts?|rules)"
     r"|\b(system prompt|you are now|new instructions|act as|reply (only )?with|respond (only )?with|do not cite)\b", re.I)
