@@ -20,10 +20,10 @@ class Bm25Index:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._retriever = None
-        self._revision: int | None = None
+        self._revision: str | None = None
         self._lock = threading.Lock()
 
-    def build(self, records: list[tuple[str, str, dict]], revision: int) -> None:
+    def build(self, records: list[tuple[str, str, dict]], revision: str) -> None:
         """(id, text, metadata) of every chunk -> a persisted BM25 index at `revision`."""
         from llama_index.core.schema import TextNode
         from llama_index.retrievers.bm25 import BM25Retriever
@@ -40,9 +40,9 @@ class Bm25Index:
         with self._lock:
             self._retriever, self._revision = None, None
 
-    def persisted_revision(self) -> int | None:
+    def persisted_revision(self) -> str | None:
         try:
-            return int(json.loads((self.folder / "revision.json").read_text())["revision"])
+            return str(json.loads((self.folder / "revision.json").read_text())["revision"])
         except (OSError, ValueError, KeyError):
             return None
 

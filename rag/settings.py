@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field(DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged) or a sentence-transformers model folder.")
     embed_batch_size: int = Field(64, ge=1, le=4096)
     chunk_size: int = Field(256, ge=32, le=2048, description="Chunk size in cl100k_base tokens.")
-    chunk_overlap: int = Field(40, ge=0, le=1024)
+    chunk_overlap: int = Field(20, ge=0, le=1024)
     top_k: int = Field(5, ge=1, le=100)
     retriever: Literal["dense", "bm25", "hybrid"] = Field("hybrid", description="Chunk ranking: dense, bm25 or hybrid (fused).")
     min_score: float = Field(0.30, ge=-1.0, le=1.0, description="Below this cosine similarity nothing is relevant.")

@@ -155,15 +155,18 @@ class ChromaStore:
         self.articles.upsert(ids=[article.source], embeddings=[centroid], documents=[article.text],
                              metadatas=[_article_meta(article, len(chunks), lo, hi)])
 
-    def revision(self) -> int:
-        """Bumped by every ingest that changes the chunks; BM25 follows it."""
-        return int((self.chunks.metadata or {}).get("revision", 0))
+    def revision(self) -> str:
+        """Which state of the chunks this is: the collection's id (new after a rebuild) and a counter
+        bumped by every ingest that changes them. Derived indexes (BM25) follow it."""
+        chunks = self.chunks
+        return f"{chunks.id}:{int((chunks.metadata or {}).get('revision', 0))}"
 
-    def bump_revision(self) -> int:
-        meta = dict(self.chunks.metadata or {})
+    def bump_revision(self) -> str:
+        chunks = self.chunks
+        meta = dict(chunks.metadata or {})
         meta["revision"] = int(meta.get("revision", 0)) + 1
-        self.chunks.modify(metadata=meta)
-        return meta["revision"]
+        chunks.modify(metadata=meta)
+        return f"{chunks.id}:{meta['revision']}"
 
     def all_chunks(self, page: int = 5000) -> list[tuple[str, str, dict]]:
         """(id, text, metadata) of every chunk, read in pages."""

@@ -70,3 +70,15 @@ def test_rrf_by_hand_and_identity_is_the_chunk_id():
     # a: 1/61 + 1/62, b: 1/62 + 1/61, c: 1/63 -> a and b tie (first seen wins), c last
     assert [h.chunk.id for h in reciprocal_rank_fusion([[a, b, c], [b, a]])] == ["a", "b", "c"]
     assert [h.chunk.id for h in reciprocal_rank_fusion([[c], [a, c]])] == ["c", "a"]
+
+
+def test_rebuilding_the_index_rebuilds_bm25_too(tmp_path, corpus_copy):
+    # Found by the eval: after --rebuild the revision counter restarted and a stale BM25 index,
+    # pointing at chunk ids that no longer existed, was kept.
+    make_rag(tmp_path / "index", retriever="bm25").ingest([corpus_copy])
+    rebuilt = make_rag(tmp_path / "index", retriever="bm25", chunk_size=128)
+    rebuilt.ingest([corpus_copy], rebuild=True)
+    ids = set(rebuilt.store.chunks.get(include=[])["ids"])
+    hits = rebuilt.bm25.search("Russian troops stationed in Tajikistan", 10)
+    assert hits and {h.chunk.id for h in hits} <= ids
+    assert "7,000" in rebuilt.ask(TROOPS).text
