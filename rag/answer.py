@@ -9,7 +9,7 @@ from rag.cite import Evidence, compose
 from rag.embed import Embedder
 from rag.question import QuestionInfo, analyze, mentions
 from rag.records import Answer, Hit
-from rag.text import is_instruction, numbers, sentence_spans, stem, words
+from rag.text import QUESTION_WORDS, STOPWORDS, is_instruction, numbers, sentence_spans, stem, words
 
 DECLINE = "The indexed articles do not answer this question."
 SIM_FLOOR = 0.40  # the chosen sentence must be at least this similar to the question
@@ -43,10 +43,6 @@ class Candidate:
     @property
     def is_headline(self) -> bool:
         return self.hit.chunk.ordinal == 0 and self.start == self.hit.chunk.start
-
-
-def question_type(question: str) -> str | None:
-    return analyze(question).kind
 
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
@@ -125,8 +121,6 @@ def _fits(info: QuestionInfo, cand: Candidate, articles: dict[str, str]) -> bool
 
 
 def _terms(text: str) -> set[str]:
-    from rag.text import QUESTION_WORDS, STOPWORDS
-
     return {w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 1}
 
 

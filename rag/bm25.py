@@ -21,6 +21,7 @@ class Bm25Index:
         self.folder = folder
         self._retriever = None
         self._revision: str | None = None
+        self._prefixes: set[str] = set()
         self._lock = threading.Lock()
 
     def build(self, records: list[tuple[str, str, dict]], revision: str) -> None:
@@ -54,6 +55,8 @@ class Bm25Index:
             if self._revision != revision:
                 empty = not (self.folder / "params.index.json").exists()
                 self._retriever = None if empty else BM25Retriever.from_persist_dir(str(self.folder), show_progress=False)
+                vocab = self._retriever.bm25.vocab_dict if self._retriever else {}
+                self._prefixes = {w[:5] for w in vocab if len(w) >= 5}
                 self._revision = revision
             return self._retriever
 
@@ -78,12 +81,7 @@ class Bm25Index:
         if base is None:
             return False
         word = word.lower()
-        return base.stemmer.stemWord(word) in base.bm25.vocab_dict or word[:5] in self._prefixes(base)
-
-    def _prefixes(self, base) -> set[str]:
-        if getattr(base, "_rag_prefixes", None) is None:
-            base._rag_prefixes = {w[:5] for w in base.bm25.vocab_dict if len(w) >= 5}
-        return base._rag_prefixes
+        return base.stemmer.stemWord(word) in base.bm25.vocab_dict or word[:5] in self._prefixes
 
     def idf(self, word: str) -> float:
         """BM25's inverse document frequency of `word`; words the corpus lacks get the highest."""

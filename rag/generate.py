@@ -10,6 +10,7 @@ import re
 import time
 from typing import Iterator
 
+from rag.answer import decline
 from rag.cite import Evidence, to_citation
 from rag.errors import BackendError
 from rag.llm import Backend
@@ -62,8 +63,6 @@ class GenerativeAnswerer:
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         if not hits or max(h.score for h in hits) < self.min_score:
-            from rag.answer import decline
-
             return decline(question, hits, "nothing in them is relevant enough")
         return self.finish(question, hits, "".join(self.stream(question, hits)))
 
@@ -71,8 +70,6 @@ class GenerativeAnswerer:
         """Turn the model's text into an Answer whose citations quote the sentences it relied on."""
         text = text.strip()
         if not text or NOT_FOUND.lower() in text.lower():
-            from rag.answer import decline
-
             return decline(question, hits, "the model found no answer in the sources")
         claims = split_claims(text)
         citations = []

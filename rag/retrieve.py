@@ -30,7 +30,8 @@ def sync_bm25(store: ChromaStore, bm25: Bm25Index) -> None:
 
 class ChunkRetriever:
     """One retriever for all three modes. Every hit's score is its cosine similarity to the
-    question, whichever ranking put it there, so relevance floors mean the same in every mode."""
+    question, whichever ranking put it there, so relevance floors mean the same in every mode.
+    The caller keeps the BM25 index in step with the store (Rag does, once per question)."""
 
     def __init__(self, store: ChromaStore, embedder: Embedder, bm25: Bm25Index, mode: str = "hybrid") -> None:
         if mode not in MODES:
@@ -45,7 +46,6 @@ class ChunkRetriever:
         if self.mode in ("dense", "hybrid"):
             rankings.append(self.store.query(vector, top_k * POOL, filters))
         if self.mode in ("bm25", "hybrid"):
-            sync_bm25(self.store, self.bm25)
             rankings.append(self._cosine(self.bm25.search(question, top_k * POOL, filters), vector))
         hits = rankings[0] if len(rankings) == 1 else reciprocal_rank_fusion(rankings)
         return diversify(hits, top_k)

@@ -38,6 +38,13 @@ class Rag:
         self._answerer: Answerer | None = None
         self._notice: str | None = None
 
+    def variant(self, **updates) -> "Rag":
+        """A Rag with some settings changed (answerer, retriever, answer length) that shares this
+        one's store, BM25 index and loaded model."""
+        other = Rag(self.settings.model_copy(update=updates))
+        other.store, other.bm25, other._embedder, other._checked = self.store, self.bm25, self.embedder, self._checked
+        return other
+
     @property
     def embedder(self) -> SentenceTransformerEmbedder:
         if self._embedder is None:
@@ -79,13 +86,18 @@ class Rag:
             return report
 
     def delete(self, source: str) -> None:
-        """Remove one article (and its chunks) from the index."""
+        """Remove one article (and its chunks) from the index; an uploaded article's kept file goes too,
+        so a re-index does not bring it back. Files of ingested folders are left alone."""
         with self.store.writing():
-            if self.store.get_article(source) is None:
+            article = self.store.get_article(source)
+            if article is None:
                 raise InputError(f"{source!r} is not in the index")
             self.store.delete_article(source)
             self.store.bump_revision()
             sync_bm25(self.store, self.bm25)
+        uploads = self.settings.upload_dir.resolve()
+        if Path(article.root) == uploads:
+            (uploads / source).unlink(missing_ok=True)
 
     def reindex(self, progress: Callable[[str], None] | None = None) -> IngestReport:
         """Ingest again every folder the index was built from, pruning articles whose files are gone."""
@@ -143,11 +155,12 @@ class Rag:
             return {c.marker: c.quote for c in answer.citations}
         return {n: h.chunk.text for n, h in enumerate(hits, 1)}
 
-    def conversation(self, top_k: int | None = None, filters: Filters | None = None) -> Conversation:
-        """A chat that keeps history; follow-ups are rewritten by the LLM if one is in use."""
+    def conversation(self, top_k: int | None = None, filters: Filters | None = None,
+                     turns: list[Answer] | None = None) -> Conversation:
+        """A chat that keeps history (continuing `turns`); follow-ups are rewritten by the LLM if one is in use."""
         answerer = self.answerer
         rewriter = llm_rewriter(answerer.backend) if isinstance(answerer, GenerativeAnswerer) else rewrite
-        return Conversation(lambda q: self.stream(q, top_k=top_k, filters=filters), rewriter)
+        return Conversation(lambda q: self.stream(q, top_k=top_k, filters=filters), rewriter, turns or [])
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load)."""

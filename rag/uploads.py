@@ -8,7 +8,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from rag.errors import LoadError
+from rag.errors import LoadError, RagError
 from rag.load import SUFFIXES, SourceFile, load_file
 
 
@@ -39,6 +39,24 @@ def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: i
     target = _free_target(upload_dir, name, temp.read_bytes())
     shutil.copyfile(temp, target)
     return target
+
+
+def ingest_uploads(rag, uploads: list[tuple[Path, str]]) -> tuple[list[str], list[str]]:
+    """Check, keep and index uploaded files given as (temporary path, name as uploaded).
+    Returns the names indexed and one message per file refused; nothing refused is stored."""
+    settings = rag.settings
+    indexed, refused = [], []
+    for temp, original in uploads:
+        try:
+            kept = accept_upload(temp, original, settings.upload_dir, int(settings.max_file_mb * 1_000_000))
+            report = rag.ingest([kept])
+        except RagError as exc:
+            refused.append(str(exc))
+            continue
+        refused.extend(f"{safe_name(original)}: {reason}" for _, reason in report.failed)
+        if not report.failed:
+            indexed.append(kept.name)
+    return indexed, refused
 
 
 def _free_target(folder: Path, name: str, data: bytes) -> Path:

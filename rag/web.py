@@ -34,10 +34,7 @@ class RagPool:
         key = (llm, retriever, int(length))
         with self._lock:
             if key not in self._pool:
-                rag = Rag(self.base.settings.model_copy(update={"llm": llm, "retriever": retriever,
-                                                                "max_answer_sentences": int(length)}))
-                rag.store, rag.bm25, rag._embedder = self.base.store, self.base.bm25, self.base.embedder
-                self._pool[key] = rag
+                self._pool[key] = self.base.variant(llm=llm, retriever=retriever, max_answer_sentences=int(length))
             return self._pool[key]
 
 
@@ -47,8 +44,6 @@ def _filters(outlets, date_from, date_to) -> Filters:
 
 
 def chat_handler(pool: RagPool):
-    from rag.conversation import Conversation, rewrite
-
     def ask(question, turns, llm, top_k, retriever, outlets, date_from, date_to, length):
         turns = list(turns or [])
         if not (question or "").strip():
@@ -56,7 +51,7 @@ def chat_handler(pool: RagPool):
             return
         try:
             rag = pool.get(llm, retriever, length)
-            conv = Conversation(lambda q: rag.stream(q, int(top_k), _filters(outlets, date_from, date_to)), rewrite, turns)
+            conv = rag.conversation(int(top_k), _filters(outlets, date_from, date_to), turns)
             text = ""
             for event in conv.stream(question):
                 if isinstance(event, str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from rag.errors import LoadError, RagError
+from rag.errors import RagError
 from rag.web_render import esc
 
 
@@ -14,10 +14,9 @@ def _error(message: str) -> str:
 
 
 def corpus_tab(gr, pool, outlets) -> None:
-    from rag.uploads import accept_upload
+    from rag.uploads import ingest_uploads
     from rag.web import corpus_rows
 
-    settings = pool.base.settings
     headers = ["file", "title", "outlet", "date", "chunks"]
     with gr.Tab("Corpus", id="corpus"):
         table = gr.Dataframe(corpus_rows(pool), headers=headers, interactive=False, wrap=True, elem_id="articles",
@@ -37,18 +36,11 @@ def corpus_tab(gr, pool, outlets) -> None:
                 gr.update(choices=sorted({r[2] for r in rows if r[2]})))
 
     def index(uploaded, progress=gr.Progress()):
-        ok, bad = [], []
+        progress(0, desc="indexing")
+        items = [(Path(getattr(f, "name", f)), getattr(f, "orig_name", None) or Path(getattr(f, "name", f)).name)
+                 for f in uploaded or []]
         with pool.ingest_lock:
-            for item in progress.tqdm(uploaded or [], desc="indexing"):
-                path = Path(getattr(item, "name", item))
-                original = getattr(item, "orig_name", None) or path.name
-                try:
-                    kept = accept_upload(path, original, settings.upload_dir, int(settings.max_file_mb * 1e6))
-                    report = pool.base.ingest([kept])
-                    (bad.extend(f"{original}: {r.split(': ')[-1]}" for _, r in report.failed) if report.failed
-                     else ok.append(kept.name))
-                except (LoadError, RagError) as exc:
-                    bad.append(str(exc))
+            ok, bad = ingest_uploads(pool.base, items)
         msg = (f"<div id='corpus-ok'>Indexed: {esc(', '.join(ok))}</div>" if ok else "") + "".join(_error(b) for b in bad)
         return (*refreshed(msg or _error("no file was uploaded")), None)  # None empties the upload box
 
@@ -56,7 +48,6 @@ def corpus_tab(gr, pool, outlets) -> None:
         try:
             with pool.ingest_lock:
                 pool.base.delete(source or "")
-            (settings.upload_dir / (source or "_")).unlink(missing_ok=True)
             return refreshed(f"Deleted {esc(source)}")
         except RagError as exc:
             return refreshed(_error(str(exc)))

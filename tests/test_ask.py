@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer import question_type
+from rag.question import analyze
 from rag.errors import InputError
 from rag.records import Filters, answer_record
 
@@ -72,4 +72,4 @@ def test_bad_date_filter_names_the_field(sample_rag):
     ("Who is the foreign minister?", "person"), ("Where is the base?", "place"), ("Why did Russia act?", None),
 ])
 def test_question_type_detection(question, kind):
-    assert question_type(question) == kind
+    assert analyze(question).kind == kind

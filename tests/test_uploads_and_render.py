@@ -60,3 +60,18 @@ def test_render_marks_unsupported_sentences_and_escapes_everything():
     assert "<b>9,000</b>" not in html and "<i>x</i>" not in html and "<script>" not in html
     assert "&lt;b&gt;9,000&lt;/b&gt;" in html and "a&lt;b&gt;.txt" in html
     assert 'href="#src-1-1"' in html and 'id="src-1-1"' in html and "<mark>" in html
+
+
+def test_uploads_are_indexed_and_deleting_one_removes_its_kept_file(tmp_path):
+    from rag.uploads import ingest_uploads
+
+    rag = make_rag(tmp_path / "index", upload_dir=tmp_path / "uploads")
+    good = tmp_path / "tmp1"
+    good.write_text("Dushanbe opens a metro\n\nThe metro will have nine stations, the mayor said on Monday.")
+    bad = tmp_path / "tmp2"
+    bad.write_bytes(b"")
+    indexed, refused = ingest_uploads(rag, [(good, "../metro.txt"), (bad, "empty.md")])
+    assert indexed == ["metro.txt"] and refused == ["empty.md: empty file"]
+    assert "nine stations" in rag.ask("How many stations will the Dushanbe metro have?").text
+    rag.delete("metro.txt")
+    assert not (tmp_path / "uploads" / "metro.txt").exists() and rag.stats()["documents"] == 0
