@@ -1,4 +1,7 @@
-"""Embed: sentence-transformers models, loaded lazily and once per process."""
+"""Embed: sentence-transformers models, loaded lazily and once per process.
+
+Two backends share one interface and one query cache: torch (sentence-transformers) here, and
+ONNX Runtime (fp32 or int8) in `rag.embed_onnx`, chosen by `make_embedder`."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from rag.settings import DEFAULT_MODEL
 
 class Embedder(Protocol):
     name: str
+    backend: str
 
     @property
     def dimensions(self) -> int: ...
@@ -57,13 +61,40 @@ def _load(path: str):
     return SentenceTransformer(path, device="cpu")
 
 
-class SentenceTransformerEmbedder:
+class CachedEmbedder:
+    """What both backends share: `embed` answers recently seen texts from a bounded cache."""
+
+    _key: tuple
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def dimensions(self) -> int:
+        raise NotImplementedError
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Normalised vectors; texts seen recently in this process come from a bounded cache
+        (questions and article sentences recur across questions; ingestion bypasses it)."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        todo = [t for t in dict.fromkeys(texts) if _CACHE.get((self._key, t)) is None]
+        if todo:
+            for text, vec in zip(todo, self.encode(todo)):
+                _CACHE.put((self._key, text), vec)
+        return np.stack([_CACHE.get((self._key, t)) for t in texts])
+
+
+class SentenceTransformerEmbedder(CachedEmbedder):
     """Normalised embeddings (cosine = dot product). Cheap to construct; the model loads on first use."""
+
+    backend = "torch"
 
     def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
         self.name = name
         self.batch_size = batch_size
         self._path = resolve_model_path(name)
+        self._key = (self._path, self.backend)
 
     @property
     def model(self):
@@ -81,17 +112,6 @@ class SentenceTransformerEmbedder:
     def fits(self, text: str) -> bool:
         """Does `text` fit the model's window (special tokens included) without truncation?"""
         return len(self.model.tokenizer(text, truncation=False)["input_ids"]) <= self.max_tokens
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """Normalised vectors; texts seen recently in this process come from a bounded cache
-        (questions and article sentences recur across questions; ingestion bypasses it)."""
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        todo = [t for t in dict.fromkeys(texts) if _CACHE.get((self._path, t)) is None]
-        if todo:
-            for text, vec in zip(todo, self.encode(todo)):
-                _CACHE.put((self._path, text), vec)
-        return np.stack([_CACHE.get((self._path, t)) for t in texts])
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors straight from the model (no cache): for bulk ingestion."""
@@ -127,3 +147,12 @@ class _Lru:
 
 
 _CACHE = _Lru(20_000)
+
+
+def make_embedder(name: str, backend: str, batch_size: int, cache_dir: Path) -> CachedEmbedder:
+    """The embedder for a backend: torch, onnx or onnx-int8 (exported once into `cache_dir`)."""
+    if backend == "torch":
+        return SentenceTransformerEmbedder(name, batch_size)
+    from rag.embed_onnx import OnnxEmbedder
+
+    return OnnxEmbedder(name, batch_size, quantized=backend == "onnx-int8", cache_dir=cache_dir)

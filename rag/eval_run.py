@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import tempfile
 from pathlib import Path
@@ -215,7 +216,8 @@ def sweep(base: Settings, grid: dict[str, list], corpus: Path, gold: list[GoldIt
 
 def _with(base: Settings, params: dict, tmp: Path) -> Settings:
     data = {**base.model_dump(), **params}
-    index_key = f"cs{data['chunk_size']}-co{data['chunk_overlap']}-{abs(hash(data['embedding_model']))}"
+    model = f"{data['embedding_model']}:{data['embedding_backend']}"
+    index_key = f"cs{data['chunk_size']}-co{data['chunk_overlap']}-{hashlib.sha256(model.encode()).hexdigest()[:10]}"
     data.update(index_dir=tmp / index_key, chroma_url=None)
     try:
         return Settings(**data)

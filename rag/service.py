@@ -12,7 +12,7 @@ from rag.answer import Answerer, ExtractiveAnswerer
 from rag.bm25 import Bm25Index
 from rag.chunk import TOKENIZER
 from rag.conversation import Conversation, llm_rewriter, rewrite
-from rag.embed import SentenceTransformerEmbedder
+from rag.embed import CachedEmbedder, make_embedder
 from rag.errors import InputError, StoreError
 from rag.generate import GenerativeAnswerer
 from rag.ingest import IngestReport, ingest_paths
@@ -32,7 +32,7 @@ class Rag:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = ChromaStore(settings)
-        self._embedder: SentenceTransformerEmbedder | None = None
+        self._embedder: CachedEmbedder | None = None
         self._checked = False
         self.bm25 = Bm25Index(settings.index_dir / "bm25" / settings.collection)
         self._answerer: Answerer | None = None
@@ -46,9 +46,11 @@ class Rag:
         return other
 
     @property
-    def embedder(self) -> SentenceTransformerEmbedder:
+    def embedder(self) -> CachedEmbedder:
         if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder(self.settings.embedding_model, self.settings.embed_batch_size)
+            s = self.settings
+            self._embedder = make_embedder(s.embedding_model, s.embedding_backend, s.embed_batch_size,
+                                           s.model_cache.expanduser())
         return self._embedder
 
     @property

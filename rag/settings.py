@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL (e.g. http://127.0.0.1:8000); replaces index_dir.")
     collection: str = Field("news", min_length=3, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$")
     embedding_model: str = Field(DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged) or a sentence-transformers model folder.")
-    embed_batch_size: int = Field(64, ge=1, le=4096)
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "onnx-int8", description="How the model runs: torch, onnx (same vectors) or onnx-int8 (quantized, fastest).")
+    model_cache: Path = Field(Path("~/.cache/newsrag"), description="Where ONNX exports of the embedding model are kept.")
+    embed_batch_size: int = Field(32, ge=1, le=4096)
     chunk_size: int = Field(256, ge=32, le=2048, description="Chunk size in cl100k_base tokens.")
     chunk_overlap: int = Field(20, ge=0, le=1024)
     top_k: int = Field(5, ge=1, le=100)

@@ -17,13 +17,16 @@ from rag.records import Article, Chunk, Filters, Hit
 from rag.settings import Settings
 
 SCHEMA_VERSION = 1
-_MANIFEST_KEYS = ("schema_version", "embedding_model", "embedding_dimensions", "chunk_size", "chunk_overlap", "tokenizer")
+_MANIFEST_KEYS = ("schema_version", "embedding_model", "embedding_backend", "embedding_dimensions", "chunk_size",
+                  "chunk_overlap", "tokenizer")
 
 
 def manifest_for(settings: Settings, dimensions: int, tokenizer: str) -> dict:
-    """What the index must agree with: model, dimensions, chunking, tokenizer, schema."""
+    """What the index must agree with: model and backend (int8 vectors differ slightly), dimensions,
+    chunking, tokenizer, schema."""
     return {
         "schema_version": SCHEMA_VERSION, "embedding_model": settings.embedding_model,
+        "embedding_backend": settings.embedding_backend,
         "embedding_dimensions": dimensions, "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap, "tokenizer": tokenizer,
     }
@@ -74,7 +77,9 @@ class ChromaStore:
         if chunks_name not in {c.name for c in self.client.list_collections()}:
             return None
         meta = self.client.get_collection(chunks_name, embedding_function=None).metadata or {}
-        return {k: meta.get(k) for k in _MANIFEST_KEYS}
+        found = {k: meta.get(k) for k in _MANIFEST_KEYS}
+        found["embedding_backend"] = found["embedding_backend"] or "torch"  # indexes from before backends
+        return found
 
     def check(self, manifest: dict, create: bool) -> bool:
         """Refuse an index built with other settings; create it when asked. True if it exists."""
