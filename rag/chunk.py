@@ -79,7 +79,9 @@ def place(text: str, pieces: list[str], overlap_tokens: int) -> list[int]:
     so search (depth first, preferring no overlap) for the placement that satisfies all of that."""
     starts: list[int] = []
     options = [_options(text, pieces[0], -1, 0, 0)] if pieces else []
-    while options:
+    budget = 50 * len(pieces) + 1000  # repeated text (tables, rulers) can make the search explode
+    while options and budget:
+        budget -= 1
         at = next(options[-1], None)
         if at is None:
             options.pop()
@@ -95,8 +97,21 @@ def place(text: str, pieces: list[str], overlap_tokens: int) -> list[int]:
             continue
         earliest = end - _overlap_chars(pieces[len(starts) - 1], overlap_tokens)
         options.append(_options(text, pieces[len(starts)], at, earliest, end))
-    if pieces:
-        raise ValueError(f"chunks could not be placed in the article text (first: {pieces[0][:60]!r})")
+    return _greedy(text, pieces)
+
+
+def _greedy(text: str, pieces: list[str]) -> list[int]:
+    """Fallback when no placement meets every constraint (pieces re-split to fit the model can
+    overlap more than the setting) or the search runs out of budget: each piece at its first
+    occurrence after the previous one (the text at each offset is still exactly the piece)."""
+    starts, prev = [], -1
+    for piece in pieces:
+        at = text.find(piece, prev + 1)
+        at = text.find(piece) if at < 0 else at
+        if at < 0:
+            raise ValueError(f"a chunk is not in the article text: {piece[:60]!r}")
+        starts.append(at)
+        prev = at
     return starts
 
 

@@ -66,7 +66,11 @@ def _ingest_one(file: SourceFile, settings: Settings, store: ChromaStore, embedd
         report.unchanged.append(file.source)  # same bytes: nothing to embed or write
         return
     article = build_article(loaded)
-    chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap, embedder.fits)
+    try:
+        chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap, embedder.fits)
+    except ValueError as exc:  # text the splitter cannot map back: this file fails, not the run
+        report.failed.append((str(file.path), f"cannot be chunked: {exc}"))
+        return
     vectors, embedded = embed_missing(chunks, store, embedder)
     store.write_article(article, chunks, vectors)
     report.chunks_embedded += embedded
