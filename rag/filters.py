@@ -29,24 +29,3 @@ def to_where(filters: Filters | None) -> dict | None:
     if lo is not None or hi is not None:
         clauses.append({"date_from": {"$gt": 0}})  # undated articles never match a date range
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def matcher(filters: Filters | None):
-    """A predicate over chunk metadata with the same meaning as `to_where`."""
-    if not filters:
-        return lambda meta: True
-    lo, hi = _bounds(filters)
-    sources, publishers = set(filters.sources), set(filters.publishers)
-
-    def match(meta: dict) -> bool:
-        if sources and meta.get("source") not in sources:
-            return False
-        if publishers and meta.get("publisher") not in publishers:
-            return False
-        if lo is not None or hi is not None:
-            start, end = int(meta.get("date_from") or 0), int(meta.get("date_to") or 0)
-            if start <= 0 or (lo is not None and start < lo) or (hi is not None and end > hi):
-                return False
-        return True
-
-    return match

@@ -13,7 +13,7 @@ from rag.embed import Embedder
 from rag.errors import LoadError
 from rag.load import SourceFile, discover, load_file
 from rag.metadata import build_article
-from rag.records import Chunk
+from rag.records import Article, Chunk
 from rag.settings import Settings
 from rag.store import ChromaStore
 
@@ -35,6 +35,17 @@ class IngestReport:
         return not self.failed
 
 
+BATCH_CHUNKS = 256  # chunks embedded per model call, across files: fuller, length-sorted batches
+
+
+@dataclass
+class _Prepared:
+    source: str
+    article: Article
+    chunks: list[Chunk]
+    updated: bool
+
+
 def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embedder: Embedder,
                  prune: bool = False, progress: Progress | None = None,
                  on_start: Callable[[int], None] | None = None) -> IngestReport:
@@ -44,44 +55,63 @@ def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embe
     if on_start:
         on_start(len(files))
     known = store.article_hashes()
+    pending: list[_Prepared] = []
     for file in files:
-        _ingest_one(file, settings, store, embedder, known, report)
-        if progress:
+        prepared = _prepare(file, settings, embedder, known, report)
+        pending += [prepared] if prepared else []
+        if prepared is None and progress:
             progress(file.source)
+        if sum(len(p.chunks) for p in pending) >= BATCH_CHUNKS:
+            _write(pending, store, embedder, report, progress)
+            pending = []
+    _write(pending, store, embedder, report, progress)
     if prune:
         roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
         report.pruned = prune_missing(store, roots, known)
     return report
 
 
-def _ingest_one(file: SourceFile, settings: Settings, store: ChromaStore, embedder: Embedder,
-                known: dict[str, tuple[str, str]], report: IngestReport) -> None:
+def _prepare(file: SourceFile, settings: Settings, embedder: Embedder, known: dict[str, tuple[str, str]],
+             report: IngestReport) -> _Prepared | None:
+    """Load and chunk one file; None when it is unchanged or unusable (then it is reported)."""
     try:
         loaded = load_file(file, int(settings.max_file_mb * 1_000_000))
     except LoadError as exc:
         report.failed.append((str(file.path), str(exc).removeprefix(f"{file.path}: ")))
-        return
+        return None
     previous = known.get(file.source)
     if previous and previous[0] == loaded.content_hash:
         report.unchanged.append(file.source)  # same bytes: nothing to embed or write
-        return
+        return None
     article = build_article(loaded)
     try:
         chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap, embedder.fits)
     except ValueError as exc:  # text the splitter cannot map back: this file fails, not the run
         report.failed.append((str(file.path), f"cannot be chunked: {exc}"))
-        return
-    vectors, embedded = embed_missing(chunks, store, embedder)
-    store.write_article(article, chunks, vectors)
+        return None
+    return _Prepared(file.source, article, chunks, updated=bool(previous))
+
+
+def _write(batch: list[_Prepared], store: ChromaStore, embedder: Embedder, report: IngestReport,
+           progress: Progress | None) -> None:
+    """Embed the batch's new chunks in one go, then store each article (vectors, then its record)."""
+    vectors, embedded = embed_missing([c for p in batch for c in p.chunks], store, embedder)
+    bounds = np.cumsum([0] + [len(p.chunks) for p in batch])
+    store.write_articles([(p.article, p.chunks, vectors[a:b]) for p, a, b in zip(batch, bounds, bounds[1:])])
+    for p in batch:
+        (report.updated if p.updated else report.added).append(p.source)
+        if progress:
+            progress(p.source)
     report.chunks_embedded += embedded
-    report.chunks_reused += len(chunks) - embedded
-    (report.updated if previous else report.added).append(article.source)
+    report.chunks_reused += int(bounds[-1]) - embedded
 
 
 def embed_missing(chunks: list[Chunk], store: ChromaStore, embedder: Embedder) -> tuple[np.ndarray, int]:
     """Vectors for `chunks`, reusing those the index already holds (ids derive from text)."""
-    stored = store.vectors_for([c.id for c in chunks])
-    todo = [c for c in chunks if c.id not in stored]
+    if not chunks:
+        return np.zeros((0, 0), dtype=np.float32), 0
+    stored = store.vectors_for(list(dict.fromkeys(c.id for c in chunks)))
+    todo = list({c.id: c for c in chunks if c.id not in stored}.values())
     fresh = dict(zip((c.id for c in todo), embedder.encode([c.text for c in todo])))
     return np.stack([stored.get(c.id, fresh.get(c.id)) for c in chunks]), len(todo)
 

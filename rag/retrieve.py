@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-import numpy as np
-
 from rag.bm25 import Bm25Index
 from rag.embed import Embedder
 from rag.errors import InputError
@@ -19,13 +17,6 @@ POOL = 3  # each ranking contributes POOL * k candidates to fusion and diversity
 
 class Retriever(Protocol):
     def retrieve(self, question: str, top_k: int, filters: Filters | None = None) -> list[Hit]: ...
-
-
-def sync_bm25(store: ChromaStore, bm25: Bm25Index) -> None:
-    """Rebuild the BM25 index if the store changed since it was built (e.g. by another process)."""
-    revision = store.revision()
-    if bm25.persisted_revision() != revision:
-        bm25.build(store.all_chunks(), revision)
 
 
 class ChunkRetriever:
@@ -46,12 +37,7 @@ class ChunkRetriever:
         if self.mode in ("dense", "hybrid"):
             rankings.append(self.store.query(vector, top_k * POOL, filters))
         if self.mode in ("bm25", "hybrid"):
-            rankings.append(self._cosine(self.bm25.search(question, top_k * POOL, filters), vector))
+            found = self.bm25.search(question, top_k * POOL, self.store.ids_matching(filters))
+            rankings.append(self.store.hits([cid for cid, _ in found], vector))
         hits = rankings[0] if len(rankings) == 1 else reciprocal_rank_fusion(rankings)
         return diversify(hits, top_k)
-
-    def _cosine(self, hits: list[Hit], vector: np.ndarray) -> list[Hit]:
-        from dataclasses import replace
-
-        stored = self.store.vectors_for([h.chunk.id for h in hits])
-        return [replace(h, score=float(stored[h.chunk.id] @ vector)) for h in hits if h.chunk.id in stored]

@@ -18,7 +18,7 @@ from rag.generate import GenerativeAnswerer
 from rag.ingest import IngestReport, ingest_paths
 from rag.llm import choose
 from rag.records import Answer, Filters, Hit
-from rag.retrieve import ChunkRetriever, Retriever, sync_bm25
+from rag.retrieve import ChunkRetriever, Retriever
 from rag.settings import Settings
 from rag.store import ChromaStore, manifest_for
 from rag.verify import verify
@@ -84,7 +84,7 @@ class Rag:
             report = ingest_paths(paths, self.settings, self.store, self.embedder, prune, progress, on_start)
             if report.added or report.updated or report.pruned or rebuild:
                 self.store.bump_revision()
-            sync_bm25(self.store, self.bm25)  # keyword search sees the new articles at once
+            self.bm25.sync(self.store)  # keyword search sees the new articles at once
             return report
 
     def delete(self, source: str) -> None:
@@ -96,7 +96,7 @@ class Rag:
                 raise InputError(f"{source!r} is not in the index")
             self.store.delete_article(source)
             self.store.bump_revision()
-            sync_bm25(self.store, self.bm25)
+            self.bm25.sync(self.store)
         uploads = self.settings.upload_dir.resolve()
         if Path(article.root) == uploads:
             (uploads / source).unlink(missing_ok=True)
@@ -147,7 +147,7 @@ class Rag:
     def _retrieve(self, question: str, top_k: int | None, filters: Filters | None) -> tuple[str, list[Hit]]:
         question = clean_question(question)
         self.open_index()
-        sync_bm25(self.store, self.bm25)  # the answerer's word statistics come from it
+        self.bm25.sync(self.store)  # the answerer's word statistics come from it
         return question, self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
 
     @staticmethod

@@ -139,26 +139,33 @@ class ChromaStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def write_article(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Replace an article's chunks; its record is written last, so it means 'vectors stored'."""
-        self.articles.delete(ids=[article.source])
-        lo, hi = date_bounds(article.date, article.date_precision)
-        base = {"source": article.source, "title": article.title, "date": article.date or "",
-                "publisher": article.publisher or "", "date_from": lo, "date_to": hi}
-        metas = [{**base, "ordinal": c.ordinal, "start": c.start, "end": c.end} for c in chunks]
+    def write_articles(self, batch: list[tuple[Article, list[Chunk], np.ndarray]]) -> None:
+        """Replace these articles' chunks. Their records are removed first and written last, so a
+        record means 'its vectors are stored'; a crash in between leaves them to be redone."""
+        if not batch:
+            return
+        sources = [article.source for article, _, _ in batch]
+        self.articles.delete(ids=sources)
+        ids, vecs, docs, metas = [], [], [], []
+        for article, chunks, vectors in batch:
+            lo, hi = date_bounds(article.date, article.date_precision)
+            base = {"source": article.source, "title": article.title, "date": article.date or "",
+                    "publisher": article.publisher or "", "date_from": lo, "date_to": hi}
+            ids += [c.id for c in chunks]
+            vecs += list(vectors)
+            docs += [c.text for c in chunks]
+            metas += [{**base, "ordinal": c.ordinal, "start": c.start, "end": c.end} for c in chunks]
         step = self.client.get_max_batch_size()
-        for i in range(0, len(chunks), step):
-            self.chunks.upsert(
-                ids=[c.id for c in chunks[i:i + step]], embeddings=vectors[i:i + step],
-                documents=[c.text for c in chunks[i:i + step]], metadatas=metas[i:i + step],
-            )
-        stale = set(self.chunk_ids(article.source)) - {c.id for c in chunks}
+        for i in range(0, len(ids), step):
+            self.chunks.upsert(ids=ids[i:i + step], embeddings=vecs[i:i + step], documents=docs[i:i + step],
+                               metadatas=metas[i:i + step])
+        stale = set(self.chunks.get(where={"source": {"$in": sources}}, include=[])["ids"]) - set(ids)
         if stale:
             self.chunks.delete(ids=sorted(stale))
-        centroid = vectors.mean(axis=0)
-        centroid = centroid / (np.linalg.norm(centroid) or 1.0)
-        self.articles.upsert(ids=[article.source], embeddings=[centroid], documents=[article.text],
-                             metadatas=[_article_meta(article, len(chunks), lo, hi)])
+        self.articles.upsert(ids=sources, embeddings=[_centroid(v) for _, _, v in batch],
+                             documents=[a.text for a, _, _ in batch],
+                             metadatas=[_article_meta(a, len(c), *date_bounds(a.date, a.date_precision))
+                                        for a, c, _ in batch])
 
     def revision(self) -> str:
         """Which state of the chunks this is: the collection's id (new after a rebuild) and a counter
@@ -173,15 +180,34 @@ class ChromaStore:
         chunks.modify(metadata=meta)
         return f"{chunks.id}:{meta['revision']}"
 
-    def all_chunks(self, page: int = 5000) -> list[tuple[str, str, dict]]:
-        """(id, text, metadata) of every chunk, read in pages."""
-        out, offset = [], 0
+    def chunk_id_list(self, page: int = 20000) -> list[str]:
+        """The id of every chunk, read in pages."""
+        out: list[str] = []
         while True:
-            got = self.chunks.get(limit=page, offset=offset, include=["documents", "metadatas"])
-            out.extend(zip(got["ids"], got["documents"], got["metadatas"]))
-            if len(got["ids"]) < page:
+            got = self.chunks.get(limit=page, offset=len(out), include=[])["ids"]
+            out += got
+            if len(got) < page:
                 return out
-            offset += page
+
+    def texts_of(self, ids: list[str], page: int = 2000) -> Iterator[dict[str, str]]:
+        """{id: text} of those chunks, a page at a time."""
+        for i in range(0, len(ids), page):
+            got = self.chunks.get(ids=ids[i:i + page], include=["documents"])
+            yield dict(zip(got["ids"], got["documents"]))
+
+    def ids_matching(self, filters: Filters | None) -> set[str] | None:
+        """Ids of the chunks that pass `filters` (None: no filter, every chunk)."""
+        where = to_where(filters)
+        return None if where is None else set(self.chunks.get(where=where, include=[])["ids"])
+
+    def hits(self, ids: list[str], vector: np.ndarray) -> list[Hit]:
+        """Those chunks as hits in the order given, scored by cosine similarity to `vector`."""
+        if not ids:
+            return []
+        got = self.chunks.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        by_id = {i: (d, m, e) for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])}
+        return [_hit(i, by_id[i][0], by_id[i][1], 1.0 - float(np.asarray(by_id[i][2]) @ vector))
+                for i in ids if i in by_id]
 
     def delete_article(self, source: str) -> None:
         self.articles.delete(ids=[source])
@@ -244,6 +270,11 @@ class ChromaStore:
                                 include=["documents", "metadatas", "distances"])
         return [_hit(i, d, m, dist) for i, d, m, dist in
                 zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])]
+
+
+def _centroid(vectors: np.ndarray) -> np.ndarray:
+    centroid = vectors.mean(axis=0)
+    return centroid / (np.linalg.norm(centroid) or 1.0)
 
 
 def _article_meta(article: Article, n_chunks: int, lo: int, hi: int) -> dict:

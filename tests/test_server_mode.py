@@ -26,7 +26,7 @@ def test_ingest_ask_and_prune_through_a_chroma_server(tmp_path, corpus_copy, chr
     assert len(rag.ingest([corpus_copy]).added) == 5
     local = tmp_path / "unused-local-index"
     assert not list(local.rglob("chroma.sqlite3"))  # the chunks live on the server
-    assert (local / "bm25" / "news" / "revision.json").exists()  # only the keyword-index cache is local
+    assert (local / "bm25" / "news" / "bm25.json").exists()  # only the keyword-index cache is local
     # A second client with an empty local cache rebuilds BM25 from the server.
     answer = make_rag(tmp_path / "x", chroma_url=chroma_server).ask("How many students from Tajikistan study in Russia?")
     assert "21,000" in answer.text and answer.citations[0].source == "002_3e4b70f7a6e2aa7f.txt"
