@@ -81,6 +81,17 @@ def _dedupe(rows: list[tuple[str, str]], problems: list[str], path: Path) -> lis
     return out
 
 
+def shard(rows: list[tuple[str, str]], spec: str | None) -> list[tuple[str, str]]:
+    """The rows of shard "K/N" (K counted from 1): every N-th question, so N processes or machines
+    sharing one index split a question file without overlap."""
+    if spec is None:
+        return rows
+    k, _, n = spec.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise InputError(f"--shard {spec!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return rows[int(k) - 1::int(n)]
+
+
 def answered_ids(out: Path) -> set[str]:
     """Ids already answered in `out`; a torn last line (a crash mid-write) is cut off."""
     if not out.exists():

@@ -142,13 +142,15 @@ def chat(top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None) ->
 def batch(
     questions: Annotated[Path, typer.Argument(help=".jsonl (field question, optional id), .csv (column question) or .txt (one a line).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Answers file (JSONL); existing ids are skipped, so reruns resume.")],
+    shard_spec: Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Answer only every N-th question starting at the K-th: run N processes (or machines on one Chroma server) with 1/N … N/N and their own -o, then concatenate.")] = None,
     top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Answer a file of questions, one JSON line per answer."""
-    from rag.batch import read_questions, run_batch
+    from rag.batch import read_questions, run_batch, shard
 
     rag = _rag(config, llm=llm)
     rows, problems = read_questions(questions)
+    rows = shard(rows, shard_spec)
     with _progress() as bar:
         task = bar.add_task("answering", total=len(rows), item="")
         report = run_batch(rows, output, lambda q, qid: rag.ask(q, top_k=top_k, qid=qid),

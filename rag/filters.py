@@ -1,4 +1,4 @@
-"""Metadata filters (source, outlet, date range): a Chroma `where` clause and a Python predicate."""
+"""Metadata filters (source, outlet, date range) as a Chroma `where` clause."""
 
 from __future__ import annotations
 

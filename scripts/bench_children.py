@@ -149,12 +149,14 @@ def warm_stock(index: str) -> dict:
 class Precomputed:
     """Our embedder, answering from vectors computed elsewhere for texts it has them for."""
 
-    def __init__(self, inner, vectors: Path) -> None:
+    def __init__(self, inner, vectors: str) -> None:
         import numpy as np
 
-        data = np.load(vectors)
         self.inner, self.name, self.backend = inner, inner.name, inner.backend
-        self.known = dict(zip(data["keys"].tolist(), data["vectors"]))
+        self.known = {}
+        for part in vectors.split(","):  # several files: one per machine or per half
+            data = np.load(part)
+            self.known.update(zip(data["keys"].tolist(), data["vectors"]))
         self.dimensions, self.fits, self.embed = inner.dimensions, inner.fits, inner.embed
 
     def encode(self, texts: list[str]):
@@ -175,12 +177,11 @@ def build_ours(folder: str, index: str, n: str, vectors: str | None = None) -> d
     """Ingest the corpus's files in order until the index holds at least `n` chunks."""
     rag = ours(index)
     if vectors:
-        rag._embedder = Precomputed(rag.embedder, Path(vectors))
-    files = sorted(Path(folder).iterdir())
-    done = {a.source for a in rag.store.list_articles()}
-    todo = [f for f in files if f.name not in done]
+        rag._embedder = Precomputed(rag.embedder, vectors)
+    todo = sorted(Path(folder).iterdir())
+    rag.ingest([])  # creates the index; files already in it are skipped by their hash below
     while rag.store.counts()[1] < int(n) and todo:
-        batch, todo = todo[:50], todo[50:]
+        batch, todo = todo[:100], todo[100:]
         rag.ingest(batch)
     return {"chunks": rag.store.counts()[1], "peak_rss_mb": peak_rss_mb()}
 

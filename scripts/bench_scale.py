@@ -70,7 +70,7 @@ def latency_rows(work: Path) -> list[dict]:
     return rows
 
 
-def scale_rows(work: Path, all_dir: Path, sizes: list[int], vectors: Path | None) -> list[dict]:
+def scale_rows(work: Path, all_dir: Path, sizes: list[int], vectors: str | None) -> list[dict]:
     """Retrieval (and, ours, answer) latency at each size; the same chunks and vectors both ways."""
     rows, previous = [], None
     for n in sizes:
@@ -79,7 +79,7 @@ def scale_rows(work: Path, all_dir: Path, sizes: list[int], vectors: Path | None
             if previous is not None:
                 shutil.rmtree(index, ignore_errors=True)
                 shutil.copytree(previous, index)  # each size extends the one below
-            args = [str(all_dir), str(index), str(n)] + ([str(vectors)] if vectors else [])
+            args = [str(all_dir), str(index), str(n)] + ([vectors] if vectors else [])
             child("build-ours", *args)
             child("build-stock", str(index))
             (index / "done.json").write_text(json.dumps({"n": n}))
@@ -123,7 +123,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=150)
     ap.add_argument("--sizes", default="1000,10000", help="chunk counts for the retrieval-latency rows")
-    ap.add_argument("--vectors", type=Path, default=None, help="precomputed vectors (.npz) for large sizes")
+    ap.add_argument("--vectors", default=None, help="precomputed vectors (.npz, comma-separated) for large sizes")
     ap.add_argument("--work", type=Path, default=Path("/tmp/newsrag-bench"))
     ap.add_argument("--out", type=Path, default=Path("bench/results.json"))
     args = ap.parse_args()

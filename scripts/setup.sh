@@ -20,3 +20,5 @@ if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
     echo "setup: the browser tests need /usr/bin/chromium (apt-get install chromium chromium-driver)" >&2
   fi
 fi
+# Export the embedding model to ONNX (and int8) now, so the first question does not wait for it.
+.venv/bin/python -m rag.embed_onnx

@@ -101,3 +101,20 @@ def test_chat_answers_until_empty_line(env, corpus_copy):
     invoke("ingest", corpus_copy)
     result = runner.invoke(app, ["chat"], input="How many students from Tajikistan study in Russia?\n\n")
     assert result.exit_code == 0 and "21,000" in result.stdout
+
+
+def test_batch_shards_split_the_questions_without_overlap(env, corpus_copy):
+    invoke("ingest", corpus_copy)
+    (env / "q.txt").write_text("\n".join(f"How many troops are in base {n}?" for n in range(7)) + "\n")
+    ids = []
+    for k in (1, 2, 3):
+        assert invoke("batch", env / "q.txt", "-o", env / f"part{k}.jsonl", "--shard", f"{k}/3").exit_code == 0
+        ids.append([json.loads(x)["id"] for x in (env / f"part{k}.jsonl").read_text().splitlines()])
+    assert sorted(sum(ids, [])) == sorted(json.loads(x)["id"] for x in _all_ids(env)) and len(ids[0]) == 3
+    bad = invoke("batch", env / "q.txt", "-o", env / "x.jsonl", "--shard", "4/3")
+    assert bad.exit_code != 0 and "--shard '4/3'" in bad.stderr
+
+
+def _all_ids(env):
+    invoke("batch", env / "q.txt", "-o", env / "all.jsonl")
+    return (env / "all.jsonl").read_text().splitlines()
