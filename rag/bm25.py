@@ -203,12 +203,13 @@ class Bm25Index:
 def _read(folder: Path) -> tuple[Postings, str | None]:
     try:
         meta = json.loads((folder / "bm25.json").read_text())
-        arrays = np.load(folder / "bm25.npz")
+        with np.load(folder / "bm25.npz") as npz:  # each npz[...] reads the file again: read once
+            arrays = {k: npz[k] for k in ("lengths", "alive", "indptr", "rows", "tfs")}
     except (OSError, ValueError, KeyError):
         return Postings(), None
     state = Postings()
     state.ids, state.vocab = meta["ids"], {w: n for n, w in enumerate(meta["vocab"])}
-    state.row = {i: n for n, i in enumerate(state.ids) if arrays["alive"][n]}
+    state.row = {state.ids[n]: int(n) for n in np.flatnonzero(arrays["alive"])}
     state.lengths, state.alive = arrays["lengths"], arrays["alive"]
     state.segments = [(arrays["indptr"], arrays["rows"], arrays["tfs"])]
     return state, meta["revision"]

@@ -137,9 +137,9 @@ def generate(
     articles = rag.store.list_articles(with_text=True)
     if llm:
         backend = _backend(settings, llm)
-        by_source = {a.source: a for a in articles}
-        pieces = [(by_source[m["source"]], text) for _, text, m in rag.store.all_chunks() if m["source"] in by_source]
-        rows = llm_drafts(pieces[: per_article * len(articles)], backend.llm)
+        pieces = [(a, text) for a in articles
+                  for page in rag.store.texts_of(rag.store.chunk_ids(a.source)[:per_article]) for text in page.values()]
+        rows = llm_drafts(pieces, backend.llm)
     else:
         rows = [d for article in articles for d in drafts(article, per_article)]
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -31,19 +31,23 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
 
 
-def similar(a: str, b: str) -> float:
-    sa, sb = _shingles(a), _shingles(b)
+def _jaccard(sa: set, sb: set) -> float:
     return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
 
 def diversify(hits: list[Hit], k: int) -> list[Hit]:
     """The top k with near-duplicates demoted; the demoted follow, so every copy stays citable."""
+    shingles = {h.chunk.id: _shingles(h.chunk.text) for h in hits}  # once per hit, not per pair
+
+    def near(a: Hit, b: Hit) -> bool:
+        return _jaccard(shingles[a.chunk.id], shingles[b.chunk.id]) >= NEAR_DUPLICATE
+
     kept: list[Hit] = []
     demoted: list[Hit] = []
     for hit in hits:
-        if len(kept) < k and not any(similar(hit.chunk.text, h.chunk.text) >= NEAR_DUPLICATE for h in kept):
+        if len(kept) < k and not any(near(hit, h) for h in kept):
             kept.append(hit)
         else:
             demoted.append(hit)
-    dups = [h for h in demoted if any(similar(h.chunk.text, x.chunk.text) >= NEAR_DUPLICATE for x in kept)]
+    dups = [h for h in demoted if any(near(h, x) for x in kept)]
     return kept + dups[:k]

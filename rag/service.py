@@ -171,7 +171,8 @@ class Rag:
         built = manifest or {}
         return {
             "index": self.store.location, "documents": docs, "chunks": chunks,
-            "embedding_model": built.get("embedding_model"), "embedding_dimensions": built.get("embedding_dimensions"),
+            "embedding_model": built.get("embedding_model"), "embedding_backend": built.get("embedding_backend"),
+            "embedding_dimensions": built.get("embedding_dimensions"),
             "chunk_size": built.get("chunk_size"), "chunk_overlap": built.get("chunk_overlap"),
             "tokenizer": built.get("tokenizer"), "size_bytes": self.store.size_bytes(),
         }

@@ -18,15 +18,16 @@ def corpus_tab(gr, pool, outlets) -> None:
     from rag.web import corpus_rows
 
     headers = ["file", "title", "outlet", "date", "chunks"]
+    rows = corpus_rows(pool)
     with gr.Tab("Corpus", id="corpus"):
-        table = gr.Dataframe(corpus_rows(pool), headers=headers, interactive=False, wrap=True, elem_id="articles",
+        table = gr.Dataframe(rows, headers=headers, interactive=False, wrap=True, elem_id="articles",
                              column_widths=["22%", "42%", "16%", "12%", "8%"])
         files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
                         label="Add articles (.txt .md .html .pdf)", elem_id="upload")
         add = gr.Button("Index uploaded files", variant="primary", elem_id="index-upload")
         message = gr.HTML(elem_id="corpus-status")
         with gr.Row():
-            pick = gr.Dropdown([r[0] for r in corpus_rows(pool)], label="Article", allow_custom_value=False)
+            pick = gr.Dropdown([r[0] for r in rows], label="Article", allow_custom_value=False)
             delete = gr.Button("Delete article", variant="stop")
             reindex = gr.Button("Re-index")
 

@@ -48,6 +48,8 @@ def over_window(texts: list[str]) -> int:
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(Path(model_path()) / "tokenizer.json"))
+    tok.no_truncation()  # the file itself truncates at 128
+    tok.no_padding()
     return sum(len(e.ids) > 256 for e in tok.encode_batch(texts))
 
 
@@ -89,8 +91,17 @@ def ingest_stock(folder: str, index: str) -> dict:
     VectorStoreIndex.from_documents(docs, storage_context=StorageContext.from_defaults(vector_store=store),
                                     embed_model=stock_embed(),
                                     transformations=[SentenceSplitter(chunk_size=256, chunk_overlap=20)])
-    texts = store._collection.get(include=["documents"])["documents"]
-    return {"files": len(docs), "chunks": len(texts), "over_window": over_window(texts), "peak_rss_mb": peak_rss_mb()}
+    return {"files": len(docs), **stock_chunks(store), "peak_rss_mb": peak_rss_mb()}
+
+
+def stock_chunks(store) -> dict:
+    """Chunk count, and how many of the texts stock embeds (metadata included) the model truncates."""
+    from llama_index.core.schema import MetadataMode
+    from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+    got = store._collection.get(include=["documents", "metadatas"])
+    nodes = [metadata_dict_to_node(m, text=t) for t, m in zip(got["documents"], got["metadatas"])]
+    return {"chunks": len(nodes), "over_window": over_window([n.get_content(MetadataMode.EMBED) for n in nodes])}
 
 
 def stock_retriever(index: str):
@@ -181,7 +192,8 @@ def build_ours(folder: str, index: str, n: str, vectors: str | None = None) -> d
     todo = sorted(Path(folder).iterdir())
     rag.ingest([])  # creates the index; files already in it are skipped by their hash below
     while rag.store.counts()[1] < int(n) and todo:
-        batch, todo = todo[:100], todo[100:]
+        take = max(10, min(1000, (int(n) - rag.store.counts()[1]) // 8))  # ~6 chunks a file; few big ingests
+        batch, todo = todo[:take], todo[take:]
         rag.ingest(batch)
     return {"chunks": rag.store.counts()[1], "peak_rss_mb": peak_rss_mb()}
 
@@ -233,17 +245,19 @@ def web_rss(index: str) -> dict:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "RAG_INDEX_DIR": index, "RAG_PORT": str(port)}
+    started = time.perf_counter()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "rag"), "serve"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         from gradio_client import Client
 
         client = _connect(Client, f"http://127.0.0.1:{port}/")
+        ready = time.perf_counter() - started
         for q in QUESTIONS:
             client.predict(q, "extractive", 5, "hybrid", [], "", "", 3, api_name="/ask")
         status = Path(f"/proc/{proc.pid}/status").read_text()
         hwm = next(line for line in status.splitlines() if line.startswith("VmHWM"))
-        return {"peak_rss_mb": int(hwm.split()[1]) / 1024}
+        return {"peak_rss_mb": int(hwm.split()[1]) / 1024, "ready_s": ready}
     finally:
         proc.terminate()
         proc.wait(30)
@@ -251,6 +265,16 @@ def web_rss(index: str) -> dict:
 
 def _connect(client_cls, url: str):
     deadline = time.time() + 120
+    while True:  # the page first, cheaply, then the API client
+        try:
+            import urllib.request
+
+            urllib.request.urlopen(url, timeout=2).close()
+            break
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
     while True:
         try:
             return client_cls(url, verbose=False)

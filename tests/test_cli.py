@@ -30,6 +30,7 @@ def test_ingest_ask_stats_roundtrip(env, corpus_copy):
     assert "21,000" in record["answer"] and record["citations"][0]["source"] == "002_3e4b70f7a6e2aa7f.txt"
     stats = json.loads(invoke("stats", "--json").stdout)
     assert stats["documents"] == 5 and stats["embedding_model"] == "all-MiniLM-L6-v2"
+    assert stats["embedding_backend"] == "onnx-int8"
     assert {"documents", "chunks", "embedding_model", "chunk_size", "chunk_overlap"} <= set(stats)
     text = invoke("ask", "How many students from Tajikistan study in Russia?").stdout
     assert "Sources:" in text and "[1]" in text and "2017-02-27" in text
