@@ -1,0 +1,64 @@
+"""Embedding backends side by side on real chunk texts: throughput, query latency, agreement.
+
+    .venv/bin/python scripts/bench_embed.py [--chunks 300] [--batch 8]
+
+Texts: the sample articles and Debian's documentation (scripts/make_corpus.py), chunked as
+ingestion chunks them. Each backend runs in this one process after a warm-up; cosine is against
+the torch (sentence-transformers) vectors. Retrieval quality per backend: eval/reports/sweep-backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_corpus  # noqa: E402
+
+from rag.chunk import chunk_article  # noqa: E402
+from rag.embed import make_embedder  # noqa: E402
+from rag.load import discover, load_file  # noqa: E402
+from rag.metadata import build_article  # noqa: E402
+
+QUESTIONS = ["How many students from Tajikistan study in Russia?", "How do I mount a filesystem read-only?",
+             "What does VACUUM do in PostgreSQL?", "Which signal does kill send by default?"] * 10
+
+
+def chunk_texts(n: int, batch: int) -> list[str]:
+    folder = Path(tempfile.mkdtemp()) / "corpus"
+    make_corpus.make(folder, 200, None)
+    fits = make_embedder("all-MiniLM-L6-v2", "onnx-int8", batch, Path.home() / ".cache/newsrag").fits
+    files, _ = discover([folder])
+    texts = [c.text for f in files for c in chunk_article(build_article(load_file(f, 10**8)), 256, 20, fits)]
+    return texts[:n]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--chunks", type=int, default=300)
+    ap.add_argument("--batch", type=int, default=8)
+    args = ap.parse_args()
+    texts, ref = chunk_texts(args.chunks, args.batch), None
+    print("| backend | chunks/s | query p50 ms | cosine to torch (min / mean) |\n|---|---|---|---|")
+    for backend in ("torch", "onnx", "onnx-int8"):
+        e = make_embedder("all-MiniLM-L6-v2", backend, args.batch, Path.home() / ".cache/newsrag")
+        e.encode(texts[:args.batch])
+        started = time.perf_counter()
+        vecs = e.encode(texts)
+        rate = len(texts) / (time.perf_counter() - started)
+        query = []
+        for q in QUESTIONS:
+            t = time.perf_counter()
+            e.encode([q])
+            query.append((time.perf_counter() - t) * 1000)
+        ref = vecs if ref is None else ref
+        cos = (vecs * ref).sum(1)
+        print(f"| {backend} | {rate:.1f} | {statistics.median(query):.1f} | {cos.min():.4f} / {cos.mean():.4f} |")
+
+
+if __name__ == "__main__":
+    main()
