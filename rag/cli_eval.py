@@ -128,7 +128,7 @@ def generate(
 
     Offline, templates turn fact-bearing sentences into questions; with --llm, llama-index's
     DatasetGenerator asks the model for one question per passage."""
-    from rag.eval_generate import drafts, llm_drafts
+    from rag.eval_generate import drafts, llm_drafts, passages
     from rag.service import Rag
 
     settings = load_settings(config)
@@ -137,9 +137,7 @@ def generate(
     articles = rag.store.list_articles(with_text=True)
     if llm:
         backend = _backend(settings, llm)
-        pieces = [(a, text) for a in articles
-                  for page in rag.store.texts_of(rag.store.chunk_ids(a.source)[:per_article]) for text in page.values()]
-        rows = llm_drafts(pieces, backend.llm)
+        rows = llm_drafts(passages(rag.store, articles, per_article), backend.llm)
     else:
         rows = [d for article in articles for d in drafts(article, per_article)]
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -53,6 +53,12 @@ def _lower_first(text: str) -> str:
     return text
 
 
+def passages(store, articles: list[Article], per_article: int) -> list[tuple[Article, str]]:
+    """(article, chunk text) pairs to draft questions from: up to `per_article` chunks each."""
+    return [(a, text) for a in articles
+            for page in store.texts_of(store.chunk_ids(a.source)[:per_article]) for text in page.values()]
+
+
 def llm_drafts(pieces: list[tuple[Article, str]], llm, per_chunk: int = 1) -> list[dict]:
     """Questions an LLM drafts for each (article, passage), through llama-index's DatasetGenerator;
     the passage is the evidence. Marked synthetic: the model may ask what the passage cannot answer."""

@@ -40,7 +40,6 @@ BATCH_CHUNKS = 256  # chunks embedded per model call, across files: fuller, leng
 
 @dataclass
 class _Prepared:
-    source: str
     article: Article
     chunks: list[Chunk]
     updated: bool
@@ -58,9 +57,11 @@ def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embe
     pending: list[_Prepared] = []
     for file in files:
         prepared = _prepare(file, settings, embedder, known, report)
-        pending += [prepared] if prepared else []
-        if prepared is None and progress:
-            progress(file.source)
+        if prepared is None:
+            if progress:
+                progress(file.source)
+            continue
+        pending.append(prepared)
         if sum(len(p.chunks) for p in pending) >= BATCH_CHUNKS:
             _write(pending, store, embedder, report, progress)
             pending = []
@@ -89,7 +90,7 @@ def _prepare(file: SourceFile, settings: Settings, embedder: Embedder, known: di
     except ValueError as exc:  # text the splitter cannot map back: this file fails, not the run
         report.failed.append((str(file.path), f"cannot be chunked: {exc}"))
         return None
-    return _Prepared(file.source, article, chunks, updated=bool(previous))
+    return _Prepared(article, chunks, updated=bool(previous))
 
 
 def _write(batch: list[_Prepared], store: ChromaStore, embedder: Embedder, report: IngestReport,
@@ -99,9 +100,9 @@ def _write(batch: list[_Prepared], store: ChromaStore, embedder: Embedder, repor
     bounds = np.cumsum([0] + [len(p.chunks) for p in batch])
     store.write_articles([(p.article, p.chunks, vectors[a:b]) for p, a, b in zip(batch, bounds, bounds[1:])])
     for p in batch:
-        (report.updated if p.updated else report.added).append(p.source)
+        (report.updated if p.updated else report.added).append(p.article.source)
         if progress:
-            progress(p.source)
+            progress(p.article.source)
     report.chunks_embedded += embedded
     report.chunks_reused += int(bounds[-1]) - embedded
 

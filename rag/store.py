@@ -147,7 +147,7 @@ class ChromaStore:
             return
         sources = [article.source for article, _, _ in batch]
         self.articles.delete(ids=sources)
-        ids, vecs, docs, metas = [], [], [], []
+        ids, vecs, docs, metas, records = [], [], [], [], []
         for article, chunks, vectors in batch:
             lo, hi = date_bounds(article.date, article.date_precision)
             base = {"source": article.source, "title": article.title, "date": article.date or "",
@@ -156,6 +156,7 @@ class ChromaStore:
             vecs += list(vectors)
             docs += [c.text for c in chunks]
             metas += [{**base, "ordinal": c.ordinal, "start": c.start, "end": c.end} for c in chunks]
+            records.append(_article_meta(article, len(chunks), lo, hi))
         step = self.client.get_max_batch_size()
         for i in range(0, len(ids), step):
             self.chunks.upsert(ids=ids[i:i + step], embeddings=vecs[i:i + step], documents=docs[i:i + step],
@@ -163,9 +164,8 @@ class ChromaStore:
         stale = set(self.chunks.get(where={"source": {"$in": sources}}, include=[])["ids"]) - set(ids)
         if stale:
             self.chunks.delete(ids=sorted(stale))
-        metas = [_article_meta(a, len(c), *date_bounds(a.date, a.date_precision)) for a, c, _ in batch]
         self.articles.upsert(ids=sources, embeddings=[_centroid(v) for _, _, v in batch],
-                             documents=[a.text for a, _, _ in batch], metadatas=metas)
+                             documents=[a.text for a, _, _ in batch], metadatas=records)
 
     def revision(self) -> str:
         """Which state of the chunks this is: the collection's id (new after a rebuild) and a counter

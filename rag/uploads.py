@@ -42,21 +42,24 @@ def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: i
 
 
 def ingest_uploads(rag, uploads: list[tuple[Path, str]]) -> tuple[list[str], list[str]]:
-    """Check, keep and index uploaded files given as (temporary path, name as uploaded).
-    Returns the names indexed and one message per file refused; nothing refused is stored."""
+    """Check, keep and index uploaded files given as (temporary path, name as uploaded), in one
+    ingest (one index revision, one BM25 update). Returns the names indexed and one message per
+    file refused; nothing refused is stored."""
     settings = rag.settings
-    indexed, refused = [], []
+    kept: dict[str, tuple[Path, str]] = {}  # resolved kept path, as ingest reports it -> (path, name as uploaded)
+    refused = []
     for temp, original in uploads:
         try:
-            kept = accept_upload(temp, original, settings.upload_dir, int(settings.max_file_mb * 1_000_000))
-            report = rag.ingest([kept])
+            path = accept_upload(temp, original, settings.upload_dir, int(settings.max_file_mb * 1_000_000))
+            kept[str(path.resolve())] = (path, original)
         except RagError as exc:
             refused.append(str(exc))
-            continue
-        refused.extend(f"{safe_name(original)}: {reason}" for _, reason in report.failed)
-        if not report.failed:
-            indexed.append(kept.name)
-    return indexed, refused
+    if not kept:
+        return [], refused
+    report = rag.ingest([path for path, _ in kept.values()])
+    failed = {file for file, _ in report.failed}
+    refused.extend(f"{safe_name(kept[file][1])}: {reason}" for file, reason in report.failed if file in kept)
+    return [path.name for key, (path, _) in kept.items() if key not in failed], refused
 
 
 def _free_target(folder: Path, name: str, data: bytes) -> Path:

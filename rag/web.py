@@ -90,6 +90,11 @@ def backend_status(pool: RagPool, llm: str) -> str:
     return f"**{backend.kind}** at `{backend.where}`: reachable ✓"
 
 
+def outlet_choices(rows: list[list]) -> list[str]:
+    """The outlets named in corpus rows (for the filter), sorted."""
+    return sorted({r[2] for r in rows if r[2]})
+
+
 def corpus_rows(pool: RagPool) -> list[list]:
     if not pool.base.store.manifest():
         return []
@@ -141,7 +146,7 @@ def build(settings: Settings):
         box.submit(chat_handler(pool), inputs, outputs, api_visibility="private")
         clear.click(lambda: (transcript([]), []), None, [view, turns])
         llm.change(lambda v: backend_status(pool, v), llm, status)
-        demo.load(lambda: gr.update(choices=sorted({r[2] for r in corpus_rows(pool) if r[2]})), None, outlets)
+        demo.load(lambda: gr.update(choices=outlet_choices(corpus_rows(pool))), None, outlets)
     return demo
 
 

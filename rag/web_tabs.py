@@ -15,7 +15,7 @@ def _error(message: str) -> str:
 
 def corpus_tab(gr, pool, outlets) -> None:
     from rag.uploads import ingest_uploads
-    from rag.web import corpus_rows
+    from rag.web import corpus_rows, outlet_choices
 
     headers = ["file", "title", "outlet", "date", "chunks"]
     rows = corpus_rows(pool)
@@ -34,7 +34,7 @@ def corpus_tab(gr, pool, outlets) -> None:
     def refreshed(msg: str):
         rows = corpus_rows(pool)
         return (rows, msg, gr.update(choices=[r[0] for r in rows], value=None),
-                gr.update(choices=sorted({r[2] for r in rows if r[2]})))
+                gr.update(choices=outlet_choices(rows)))
 
     def index(uploaded, progress=gr.Progress()):
         progress(0, desc="indexing")

@@ -43,14 +43,33 @@ def model_path() -> str:
     return str(resolve_model_path(MODEL))
 
 
-def over_window(texts: list[str]) -> int:
-    """How many texts the model would silently truncate (over 256 word pieces with specials)."""
-    from tokenizers import Tokenizer
+def embedder():
+    from rag.embed import make_embedder
+    from rag.settings import load_settings
 
-    tok = Tokenizer.from_file(str(Path(model_path()) / "tokenizer.json"))
-    tok.no_truncation()  # the file itself truncates at 128
-    tok.no_padding()
-    return sum(len(e.ids) > 256 for e in tok.encode_batch(texts))
+    s = load_settings()
+    return make_embedder(s.embedding_model, s.embedding_backend, s.embed_batch_size, s.model_cache.expanduser())
+
+
+def over_window(texts: list[str]) -> int:
+    """How many texts the model would silently truncate (by the embedder's own window check)."""
+    fits = embedder().fits
+    return sum(not fits(t) for t in texts)
+
+
+def chunk_texts(folder: str, limit: int):
+    """The chunk texts ingestion makes of the folder's files, in order, up to `limit`."""
+    from rag.chunk import chunk_article
+    from rag.load import discover, load_file
+    from rag.metadata import build_article
+
+    fits, count = embedder().fits, 0
+    for f in discover([Path(folder)])[0]:
+        for c in chunk_article(build_article(load_file(f, 20_000_000)), 256, 20, fits):
+            yield c.text
+            count += 1
+        if count >= limit:
+            return
 
 
 def ours(index: str, **overrides):
@@ -218,20 +237,11 @@ def build_stock(index: str) -> dict:
 
 def dump_chunks(folder: str, out: str, n: str) -> dict:
     """The texts our ingestion would embed for the first files making `n` chunks (for embedding elsewhere)."""
-    from rag.chunk import chunk_article
-    from rag.load import discover, load_file
-    from rag.metadata import build_article
-
-    rag, count = ours("/tmp/unused-bench-index"), 0
-    files, _ = discover([Path(folder)])
+    count = 0
     with open(out, "w") as fh:
-        for f in files:
-            article = build_article(load_file(f, 20_000_000))
-            for c in chunk_article(article, 256, 20, rag.embedder.fits):
-                fh.write(json.dumps({"key": text_key(c.text), "text": c.text}) + "\n")
-                count += 1
-            if count >= int(n):
-                break
+        for text in chunk_texts(folder, int(n)):
+            fh.write(json.dumps({"key": text_key(text), "text": text}) + "\n")
+            count += 1
     return {"chunks": count}
 
 

@@ -17,24 +17,19 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_children  # noqa: E402
 import make_corpus  # noqa: E402
 
-from rag.chunk import chunk_article  # noqa: E402
 from rag.embed import make_embedder  # noqa: E402
-from rag.load import discover, load_file  # noqa: E402
-from rag.metadata import build_article  # noqa: E402
 
 QUESTIONS = ["How many students from Tajikistan study in Russia?", "How do I mount a filesystem read-only?",
              "What does VACUUM do in PostgreSQL?", "Which signal does kill send by default?"] * 10
 
 
-def chunk_texts(n: int, batch: int) -> list[str]:
+def chunk_texts(n: int) -> list[str]:
     folder = Path(tempfile.mkdtemp()) / "corpus"
     make_corpus.make(folder, 200, None)
-    fits = make_embedder("all-MiniLM-L6-v2", "onnx-int8", batch, Path.home() / ".cache/newsrag").fits
-    files, _ = discover([folder])
-    texts = [c.text for f in files for c in chunk_article(build_article(load_file(f, 10**8)), 256, 20, fits)]
-    return texts[:n]
+    return list(bench_children.chunk_texts(str(folder), n))[:n]
 
 
 def main() -> None:
@@ -42,7 +37,7 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=300)
     ap.add_argument("--batch", type=int, default=8)
     args = ap.parse_args()
-    texts, ref = chunk_texts(args.chunks, args.batch), None
+    texts, ref = chunk_texts(args.chunks), None
     print("| backend | chunks/s | query p50 ms | cosine to torch (min / mean) |\n|---|---|---|---|")
     for backend in ("torch", "onnx", "onnx-int8"):
         e = make_embedder("all-MiniLM-L6-v2", backend, args.batch, Path.home() / ".cache/newsrag")
