@@ -14,6 +14,7 @@ import json
 import math
 import re
 import shutil
+import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -152,8 +153,9 @@ class Bm25Index:
         self._prefixes: set[str] | None = None
         self._lock = threading.RLock()
 
-    def sync(self, store) -> None:
-        """Bring the index up to the store's revision: only chunks added since are tokenized."""
+    def sync(self, store, persist: bool = False) -> None:
+        """Bring the index up to the store's revision: only chunks added since are tokenized. Only
+        the writer (holding the write lock) persists it; readers keep their update in memory."""
         revision = store.revision()
         with self._lock:
             if self._revision == revision:
@@ -167,8 +169,16 @@ class Bm25Index:
                 added = [i for i in current if i not in state.row]
                 for texts in store.texts_of(added):
                     state.add(list(texts), list(texts.values()))
-                _write(self.folder, state, revision)
+                if persist:
+                    _write(self.folder, state, revision)
             self._state, self._revision, self._prefixes = state, revision, None
+
+    def stored_revision(self) -> str | None:
+        """The store revision the index on disk was written for (None: no index on disk)."""
+        try:
+            return json.loads((self.folder / "bm25.json").read_text())["revision"]
+        except (OSError, ValueError, KeyError):
+            return None
 
     @property
     def state(self) -> Postings:
@@ -223,9 +233,10 @@ def _write(folder: Path, state: Postings, revision: str) -> None:
     """Write to a sibling folder and swap it in: readers see the old index or the new one."""
     state._merge()
     indptr, rows, tfs = state.segments[0]
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in folder.parent.glob(folder.name + ".tmp-*"):  # from a writer killed mid-write
+        shutil.rmtree(leftover, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".tmp-", dir=folder.parent))
     np.savez(tmp / "bm25.npz", lengths=state.lengths, alive=state.alive, indptr=indptr, rows=rows, tfs=tfs)
     vocab = sorted(state.vocab, key=state.vocab.get)
     (tmp / "bm25.json").write_text(json.dumps({"revision": revision, "ids": state.ids, "vocab": vocab}))

@@ -1,4 +1,4 @@
-"""The `rag` command line: ingest, ask, chat, batch, stats, serve."""
+"""The `rag` command line: ingest, ask, chat, batch, stats, doctor, serve."""
 
 from __future__ import annotations
 
@@ -71,8 +71,12 @@ def ingest(
                             progress=lambda src: bar.update(task, advance=1, item=src))
     for path, reason in report.failed:
         err.print(f"[red]failed:[/red] {path}: {reason}", markup=True, highlight=False)
+    for source, original in report.duplicates:
+        err.print(f"skipped: {source}: same content as {original}, indexed once", highlight=False)
+    if report.swept:
+        err.print(f"cleaned up after an interrupted ingest: {len(report.swept)} half-stored articles", highlight=False)
     typer.echo(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-               f"{len(report.pruned)} pruned, {len(report.failed)} failed; "
+               f"{len(report.duplicates)} duplicates, {len(report.pruned)} pruned, {len(report.failed)} failed; "
                f"{report.chunks_embedded} chunks embedded, {report.chunks_reused} reused")
     if report.failed:
         raise typer.Exit(1)
@@ -171,6 +175,31 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
         return
     for key, value in info.items():
         typer.echo(f"{key:22} {value}")
+
+
+@app.command()
+@friendly
+def doctor(
+    repair: Annotated[bool, typer.Option(help="Fix what was found: resume an interrupted ingest, remove strays, "
+                                         "or move a damaged or outdated index aside and rebuild it from its files.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Check the index: database file, vector files, format and settings, interrupted ingests,
+    chunks without articles, the keyword index. Exit status 1 when something is wrong."""
+    from rag.doctor import diagnose, repair as fix
+
+    rag = _rag(config)
+    findings = diagnose(rag)
+    for f in findings:
+        typer.echo(f"{'ok' if f.ok else 'PROBLEM':8}{f.check}: {f.detail}" + ("" if f.ok else f"\n        fix: {f.fix}"))
+    if repair and not all(f.ok for f in findings):
+        for line in fix(rag, findings):
+            typer.echo(f"repair: {line}")
+        findings = diagnose(rag)
+        typer.echo("after repair: " + ("all checks pass" if all(f.ok for f in findings) else
+                                       "; ".join(f"{f.check}: {f.detail}" for f in findings if not f.ok)))
+    if not all(f.ok for f in findings):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -27,6 +28,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     pruned: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, the indexed copy it repeats)
+    swept: list[str] = field(default_factory=list)  # sources an interrupted write had left half-stored
     chunks_embedded: int = 0
     chunks_reused: int = 0
 
@@ -50,13 +53,19 @@ def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embe
                  on_start: Callable[[int], None] | None = None) -> IngestReport:
     """Ingest files and folders into an opened store; unusable files are reported, never fatal."""
     files, missing = discover(paths)
+    max_bytes = int(settings.max_file_mb * 1_000_000)
     report = IngestReport(failed=[(str(p), reason) for p, reason in missing])
     if on_start:
         on_start(len(files))
     known = store.article_hashes()
+    if prune:  # first, so that a copy of a removed file is indexed in its place
+        roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
+        report.pruned = prune_missing(store, roots, known)
+        known = {src: v for src, v in known.items() if src not in report.pruned}
+    owner = owners({f.source: _digest(f.path, max_bytes) for f in files}, known)
     pending: list[_Prepared] = []
     for file in files:
-        prepared = _prepare(file, settings, embedder, known, report)
+        prepared = _prepare(file, settings, embedder, known, owner, report, store)
         if prepared is None:
             if progress:
                 progress(file.source)
@@ -66,15 +75,12 @@ def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embe
             _write(pending, store, embedder, report, progress)
             pending = []
     _write(pending, store, embedder, report, progress)
-    if prune:
-        roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
-        report.pruned = prune_missing(store, roots, known)
     return report
 
 
 def _prepare(file: SourceFile, settings: Settings, embedder: Embedder, known: dict[str, tuple[str, str]],
-             report: IngestReport) -> _Prepared | None:
-    """Load and chunk one file; None when it is unchanged or unusable (then it is reported)."""
+             owner: dict[str, str], report: IngestReport, store: ChromaStore) -> _Prepared | None:
+    """Load and chunk one file; None when it is unchanged, a copy of another, or unusable (all reported)."""
     try:
         loaded = load_file(file, int(settings.max_file_mb * 1_000_000))
     except LoadError as exc:
@@ -83,6 +89,12 @@ def _prepare(file: SourceFile, settings: Settings, embedder: Embedder, known: di
     previous = known.get(file.source)
     if previous and previous[0] == loaded.content_hash:
         report.unchanged.append(file.source)  # same bytes: nothing to embed or write
+        return None
+    original = owner.get(loaded.content_hash, file.source)
+    if original != file.source:  # the same bytes under another name are one document, not two
+        report.duplicates.append((file.source, original))
+        if previous:  # it was a document of its own until it became a copy
+            store.delete_article(file.source)
         return None
     article = build_article(loaded)
     try:
@@ -105,6 +117,28 @@ def _write(batch: list[_Prepared], store: ChromaStore, embedder: Embedder, repor
             progress(p.article.source)
     report.chunks_embedded += embedded
     report.chunks_reused += int(bounds[-1]) - embedded
+
+
+def owners(current: dict[str, str | None], known: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """content hash -> the one source that holds it: a file already indexed with that content,
+    else the first name in order. Decided before any file is written, so an edit to one copy
+    never leaves another copy unindexed."""
+    out: dict[str, str] = {}
+    for source, digest in current.items():
+        if digest and known.get(source, ("",))[0] == digest:
+            out.setdefault(digest, source)
+    for source, digest in sorted(current.items()):
+        if digest:
+            out.setdefault(digest, source)
+    return out
+
+
+def _digest(path: Path, max_bytes: int) -> str | None:
+    """The file's content hash (as load_file computes it), or None when load_file will refuse it."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= max_bytes else None
+    except OSError:
+        return None
 
 
 def embed_missing(chunks: list[Chunk], store: ChromaStore, embedder: Embedder) -> tuple[np.ndarray, int]:

@@ -16,11 +16,13 @@ from rag.embed import CachedEmbedder, make_embedder
 from rag.errors import InputError, StoreError
 from rag.generate import GenerativeAnswerer
 from rag.ingest import IngestReport, ingest_paths
+from rag.inputs import record_inputs
 from rag.llm import choose
 from rag.records import Answer, Filters, Hit
 from rag.retrieve import ChunkRetriever, Retriever
 from rag.settings import Settings
-from rag.store import ChromaStore, manifest_for
+from rag.manifest import manifest_for
+from rag.store import ChromaStore
 from rag.verify import verify
 
 MAX_QUESTION_CHARS = 4000
@@ -74,17 +76,23 @@ class Rag:
 
     def ingest(self, paths: list[Path], prune: bool = False, rebuild: bool = False,
                progress: Callable[[str], None] | None = None,
-               on_start: Callable[[int], None] | None = None) -> IngestReport:
-        """Ingest files and folders; with `rebuild`, start from an empty index first."""
-        with self.store.writing():
+               on_start: Callable[[int], None] | None = None, sweep: bool = False) -> IngestReport:
+        """Ingest files and folders; with `rebuild`, start from an empty index first. After an
+        interrupted ingest (or with `sweep`), chunks left without their article are removed."""
+        with self.store.writing() as interrupted:
             if rebuild:
                 self.store.drop()
             self.store.check(self.manifest(), create=True)
             self._checked = True
             report = ingest_paths(paths, self.settings, self.store, self.embedder, prune, progress, on_start)
-            if report.added or report.updated or report.pruned or rebuild:
+            if not self.settings.chroma_url:
+                record_inputs(self.settings.index_dir, paths, self.settings.upload_dir)
+            if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
+                report.swept = sorted(self.store.orphan_sources())
+                self.store.delete_chunks_of(set(report.swept))
+            if report.added or report.updated or report.pruned or report.swept or report.duplicates or rebuild:
                 self.store.bump_revision()
-            self.bm25.sync(self.store)  # keyword search sees the new articles at once
+            self.bm25.sync(self.store, persist=True)  # keyword search sees the new articles at once
             return report
 
     def delete(self, source: str) -> None:
@@ -96,7 +104,7 @@ class Rag:
                 raise InputError(f"{source!r} is not in the index")
             self.store.delete_article(source)
             self.store.bump_revision()
-            self.bm25.sync(self.store)
+            self.bm25.sync(self.store, persist=True)
         uploads = self.settings.upload_dir.resolve()
         if Path(article.root) == uploads:
             (uploads / source).unlink(missing_ok=True)
@@ -147,6 +155,7 @@ class Rag:
     def _retrieve(self, question: str, top_k: int | None, filters: Filters | None) -> tuple[str, list[Hit]]:
         question = clean_question(question)
         self.open_index()
+        self.store.follow()  # an ingest by another process (the CLI beside the web chat) shows at once
         self.bm25.sync(self.store)  # the answerer's word statistics come from it
         return question, self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
+import threading
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -11,27 +12,17 @@ from urllib.parse import urlparse
 import numpy as np
 
 from rag.dates import date_bounds
-from rag.errors import IndexBusyError, IndexMismatchError, StoreError
+from rag.errors import IndexMismatchError, StoreError
 from rag.filters import to_where
+from rag.lock import WriteLock
+from rag.manifest import mismatch, read_manifest
+from rag.probe import probe
 from rag.records import Article, Chunk, Filters, Hit
 from rag.settings import Settings
+from rag.store_guard import failure, guard_public
+from rag.store_rows import article_from, article_meta, centroid, hit_from
 
-SCHEMA_VERSION = 1
-_MANIFEST_KEYS = ("schema_version", "embedding_model", "embedding_backend", "embedding_dimensions", "chunk_size",
-                  "chunk_overlap", "tokenizer")
-
-
-def manifest_for(settings: Settings, dimensions: int, tokenizer: str) -> dict:
-    """What the index must agree with: model and backend (int8 vectors differ slightly), dimensions,
-    chunking, tokenizer, schema."""
-    return {
-        "schema_version": SCHEMA_VERSION, "embedding_model": settings.embedding_model,
-        "embedding_backend": settings.embedding_backend,
-        "embedding_dimensions": dimensions, "chunk_size": settings.chunk_size,
-        "chunk_overlap": settings.chunk_overlap, "tokenizer": tokenizer,
-    }
-
-
+@guard_public
 class ChromaStore:
     """A Chroma PersistentClient in `index_dir`, or a Chroma server at `chroma_url`."""
 
@@ -39,6 +30,8 @@ class ChromaStore:
         self.settings = settings
         self._client = None
         self._rows: tuple[str, list[dict]] | None = None  # (revision, article_rows) for listings
+        self._seen: str | None = None  # the revision this process's client last caught up with
+        self._reopen = threading.Lock()
 
     @property
     def location(self) -> str:
@@ -62,11 +55,27 @@ class ChromaStore:
                 port = url.port or (443 if url.scheme == "https" else 8000)
                 return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https", settings=opts)
             self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+            if WriteLock(self.settings.index_dir).interrupted():
+                self._probe()
             return chromadb.PersistentClient(path=str(self.settings.index_dir), settings=opts)
         except StoreError:
             raise
         except Exception as exc:  # chromadb raises many types for an unreachable or broken store
-            raise StoreError(f"cannot open the index at {self.location}: {exc}") from None
+            raise StoreError(f"cannot open the index: {failure(self.settings, exc)}") from None
+
+    def _probe(self) -> None:
+        """After a writer was killed, open the index in a child first: a half-flushed vector file
+        crashes the process that loads it, and that must not be this one."""
+        result = probe(self.settings.index_dir, self.settings.collection)
+        if not result.ok:
+            raise StoreError(f"the index at {self.location} was left damaged by an interrupted ingest "
+                             f"({result.detail}); repair it with `rag doctor --repair`")
+
+    def close(self) -> None:
+        """Forget the client (Chroma keeps one per path per process), e.g. before the folder is moved."""
+        if self._client is not None:
+            self._client.clear_system_cache()
+            self._client = None
 
     # -- collections and manifest ------------------------------------------------------------
     def _names(self) -> tuple[str, str]:
@@ -77,10 +86,7 @@ class ChromaStore:
         chunks_name, _ = self._names()
         if chunks_name not in {c.name for c in self.client.list_collections()}:
             return None
-        meta = self.client.get_collection(chunks_name, embedding_function=None).metadata or {}
-        found = {k: meta.get(k) for k in _MANIFEST_KEYS}
-        found["embedding_backend"] = found["embedding_backend"] or "torch"  # indexes from before backends
-        return found
+        return read_manifest(self.client.get_collection(chunks_name, embedding_function=None).metadata)
 
     def check(self, manifest: dict, create: bool) -> bool:
         """Refuse an index built with other settings; create it when asked. True if it exists."""
@@ -89,12 +95,9 @@ class ChromaStore:
             if create:
                 self._create(manifest)
             return create
-        diffs = [f"{k}={found.get(k)!r} (settings: {manifest[k]!r})" for k in _MANIFEST_KEYS if found.get(k) != manifest[k]]
-        if diffs:
-            raise IndexMismatchError(
-                f"the index at {self.location} was built with other settings: {', '.join(diffs)}. "
-                "Use the settings it was built with, or rebuild it: rag ingest --rebuild PATH"
-            )
+        problem = mismatch(found, manifest, self.location)
+        if problem:
+            raise IndexMismatchError(problem)
         return True
 
     def _create(self, manifest: dict) -> None:
@@ -121,24 +124,16 @@ class ChromaStore:
 
     # -- writing ---------------------------------------------------------------------------
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """One writer at a time on a local index: a second gets IndexBusyError at once."""
+    def writing(self) -> Iterator[bool]:
+        """One writer at a time on a local index: a second gets IndexBusyError at once. Yields True
+        when the previous writer was interrupted (then the write should sweep up after it)."""
         if self.settings.chroma_url:
-            yield
+            yield False
             return
-        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
-        lock_path = self.settings.index_dir / ".rag-write.lock"
-        with open(lock_path, "a+") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise IndexBusyError(
-                    f"the index at {self.location} is busy: another process is writing to it; try again when it finishes"
-                ) from None
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        with WriteLock(self.settings.index_dir).hold() as interrupted:
+            if interrupted and self._client is None:
+                self._probe()
+            yield interrupted
 
     def write_articles(self, batch: list[tuple[Article, list[Chunk], np.ndarray]]) -> None:
         """Replace these articles' chunks. Their records are removed first and written last, so a
@@ -156,7 +151,7 @@ class ChromaStore:
             vecs += list(vectors)
             docs += [c.text for c in chunks]
             metas += [{**base, "ordinal": c.ordinal, "start": c.start, "end": c.end} for c in chunks]
-            records.append(_article_meta(article, len(chunks), lo, hi))
+            records.append(article_meta(article, len(chunks), lo, hi))
         step = self.client.get_max_batch_size()
         for i in range(0, len(ids), step):
             self.chunks.upsert(ids=ids[i:i + step], embeddings=vecs[i:i + step], documents=docs[i:i + step],
@@ -164,7 +159,7 @@ class ChromaStore:
         stale = set(self.chunks.get(where={"source": {"$in": sources}}, include=[])["ids"]) - set(ids)
         if stale:
             self.chunks.delete(ids=sorted(stale))
-        self.articles.upsert(ids=sources, embeddings=[_centroid(v) for _, _, v in batch],
+        self.articles.upsert(ids=sources, embeddings=[centroid(v) for _, _, v in batch],
                              documents=[a.text for a, _, _ in batch], metadatas=records)
 
     def revision(self) -> str:
@@ -178,7 +173,19 @@ class ChromaStore:
         meta = dict(chunks.metadata or {})
         meta["revision"] = int(meta.get("revision", 0)) + 1
         chunks.modify(metadata=meta)
-        return f"{chunks.id}:{meta['revision']}"
+        self._seen = f"{chunks.id}:{meta['revision']}"  # our own write: the client has it already
+        return self._seen
+
+    def follow(self) -> None:
+        """Catch up with another process's ingest. Chroma's local client keeps its vector index in
+        memory and never sees vectors another process adds (its queries miss them, or fail on them),
+        so after an outside change the client is opened again."""
+        revision = self.revision()
+        with self._reopen:
+            if self._seen not in (None, revision) and not self.settings.chroma_url:
+                self.close()
+                revision = self.revision()
+            self._seen = revision
 
     def chunk_id_list(self, page: int = 20000) -> list[str]:
         """The id of every chunk, read in pages."""
@@ -206,12 +213,25 @@ class ChromaStore:
             return []
         got = self.chunks.get(ids=ids, include=["documents", "metadatas", "embeddings"])
         by_id = {i: (d, m, e) for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])}
-        return [_hit(i, by_id[i][0], by_id[i][1], 1.0 - float(np.asarray(by_id[i][2]) @ vector))
+        return [hit_from(i, by_id[i][0], by_id[i][1], 1.0 - float(np.asarray(by_id[i][2]) @ vector))
                 for i in ids if i in by_id]
 
     def delete_article(self, source: str) -> None:
-        self.articles.delete(ids=[source])
+        """Chunks first, record last: a crash in between leaves a record that the next prune redoes."""
         self.chunks.delete(where={"source": source})
+        self.articles.delete(ids=[source])
+
+    def chunks_per_source(self) -> Counter:
+        """How many chunks each source has stored, read from the chunks themselves."""
+        return Counter(m["source"] for m in self.chunks.get(include=["metadatas"])["metadatas"])
+
+    def orphan_sources(self) -> set[str]:
+        """Sources with chunks but no article record: what an interrupted write or delete left."""
+        return set(self.chunks_per_source()) - set(self.articles.get(include=[])["ids"])
+
+    def delete_chunks_of(self, sources: set[str]) -> None:
+        if sources:
+            self.chunks.delete(where={"source": {"$in": sorted(sources)}})
 
     # -- reading ---------------------------------------------------------------------------
     def chunk_ids(self, source: str) -> list[str]:
@@ -233,7 +253,7 @@ class ChromaStore:
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
         got = self.articles.get(include=include)
         texts = got.get("documents") or [""] * len(got["ids"])
-        arts = [_article_from(i, m, t or "") for i, m, t in zip(got["ids"], got["metadatas"], texts)]
+        arts = [article_from(i, m, t or "") for i, m, t in zip(got["ids"], got["metadatas"], texts)]
         return sorted(arts, key=lambda a: a.source)
 
     def article_rows(self) -> list[dict]:
@@ -251,7 +271,7 @@ class ChromaStore:
         got = self.articles.get(ids=[source], include=["metadatas", "documents"])
         if not got["ids"]:
             return None
-        return _article_from(got["ids"][0], got["metadatas"][0], got["documents"][0] or "")
+        return article_from(got["ids"][0], got["metadatas"][0], got["documents"][0] or "")
 
     def article_texts(self, sources: list[str]) -> dict[str, str]:
         got = self.articles.get(ids=sources, include=["documents"])
@@ -270,29 +290,6 @@ class ChromaStore:
         returns fewer when it holds fewer, and counting 100k chunks took twice as long as the query."""
         res = self.chunks.query(query_embeddings=[vector], n_results=k, where=to_where(filters),
                                 include=["documents", "metadatas", "distances"])
-        return [_hit(i, d, m, dist) for i, d, m, dist in
+        return [hit_from(i, d, m, dist) for i, d, m, dist in
                 zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])]
 
-
-def _centroid(vectors: np.ndarray) -> np.ndarray:
-    centroid = vectors.mean(axis=0)
-    return centroid / (np.linalg.norm(centroid) or 1.0)
-
-
-def _article_meta(article: Article, n_chunks: int, lo: int, hi: int) -> dict:
-    return {"title": article.title, "date": article.date or "", "date_precision": article.date_precision or "",
-            "date_evidence": article.date_evidence or "", "publisher": article.publisher or "",
-            "content_hash": article.content_hash, "root": article.root, "chunks": n_chunks,
-            "date_from": lo, "date_to": hi}
-
-
-def _article_from(source: str, m: dict, text: str) -> Article:
-    return Article(source=source, title=m["title"], text=text, content_hash=m["content_hash"],
-                   date=m["date"] or None, date_precision=m["date_precision"] or None,
-                   date_evidence=m["date_evidence"] or None, publisher=m["publisher"] or None,
-                   root=m.get("root", ""))
-
-
-def _hit(cid: str, text: str, m: dict, distance: float) -> Hit:
-    chunk = Chunk(cid, m["source"], int(m["ordinal"]), text, int(m["start"]), int(m["end"]))
-    return Hit(chunk, 1.0 - float(distance), m["title"], m["date"] or None, m["publisher"] or None)

@@ -59,6 +59,12 @@ def ingest_uploads(rag, uploads: list[tuple[Path, str]]) -> tuple[list[str], lis
     report = rag.ingest([path for path, _ in kept.values()])
     failed = {file for file, _ in report.failed}
     refused.extend(f"{safe_name(kept[file][1])}: {reason}" for file, reason in report.failed if file in kept)
+    copies = dict(report.duplicates)
+    for key, (path, original) in kept.items():
+        if path.name in copies:  # kept only long enough to be compared: the index already has it
+            path.unlink(missing_ok=True)
+            failed.add(key)
+            refused.append(f"{safe_name(original)}: same content as {copies[path.name]!r}, already in the index")
     return [path.name for key, (path, _) in kept.items() if key not in failed], refused
 
 

@@ -65,7 +65,7 @@ def _man_text(troff: str) -> str:
     return "\n".join(out)
 
 
-def articles(text: str) -> Iterator[str]:
+def articles(text: str, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -> Iterator[str]:
     """Article-sized pieces of `text`, cut at paragraph ends."""
     paragraphs = [re.sub(r"[ \t]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
     piece: list[str] = []
@@ -73,18 +73,19 @@ def articles(text: str) -> Iterator[str]:
     for p in filter(None, paragraphs):
         piece.append(p)
         words += len(p.split())
-        if words >= MAX_WORDS or (words >= MIN_WORDS and p.endswith(".")):
+        if words >= max_words or (words >= min_words and p.endswith(".")):
             yield "\n\n".join(piece)
             piece, words = [], 0
-    if words >= MIN_WORDS:
+    if words >= min_words:
         yield "\n\n".join(piece)
 
 
-def make(out: Path, max_articles: int | None, max_words: int | None) -> tuple[int, int]:
+def make(out: Path, max_articles: int | None, max_words: int | None,
+         sizes: tuple[int, int] = (MIN_WORDS, MAX_WORDS)) -> tuple[int, int]:
     out.mkdir(parents=True, exist_ok=True)
     n = total = 0
     for name, text in documents():
-        for i, body in enumerate(articles(text)):
+        for i, body in enumerate(articles(text, *sizes)):
             if (max_articles and n >= max_articles) or (max_words and total >= max_words):
                 return n, total
             safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:80]
@@ -98,8 +99,10 @@ def main() -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--articles", type=int, default=None, help="stop after this many files")
     ap.add_argument("--words", type=int, default=None, help="stop after this many words")
+    ap.add_argument("--sizes", default=f"{MIN_WORDS}-{MAX_WORDS}", help="words per file, MIN-MAX")
     args = ap.parse_args()
-    n, words = make(args.out, args.articles, args.words)
+    lo, hi = map(int, args.sizes.split("-"))
+    n, words = make(args.out, args.articles, args.words, (lo, hi))
     print(f"{n} articles, {words:,} words in {args.out}")
 
 

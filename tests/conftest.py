@@ -62,6 +62,14 @@ def sample_rag(tmp_path_factory) -> Rag:
     return rag
 
 
+def web_chat(url: str, question: str) -> str:
+    """Ask the running web chat through its API, as gradio_client does; returns the transcript HTML."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    return client.predict(question, "extractive", 5, "hybrid", [], "", "", 3, api_name="/ask")[0]
+
+
 def free_port() -> int:
     import socket as _socket
 

@@ -56,3 +56,20 @@ def write_broken(folder: Path) -> dict[str, Path]:
     files["not_pdf"].write_bytes(b"GIF89a this is an image, not a PDF")
     write_encrypted_pdf(files["encrypted_pdf"])
     return files
+
+
+def write_stories(folder: Path, count: int, start: int = 0) -> dict[str, str]:
+    """`count` short article files, each with one fact no other file states; returns
+    {file name: a question only that file answers}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    towns = ["Khujand", "Kulob", "Bokhtar", "Istaravshan", "Panjakent", "Isfara", "Vahdat", "Tursunzoda"]
+    questions = {}
+    for n in range(start, start + count):
+        town, crates = towns[n % len(towns)], 1000 + 37 * n
+        name = f"story-{n:04d}.txt"
+        (folder / name).write_text(
+            f"Aid convoy number {n} reaches {town}\n\nConvoy number {n} delivered {crates:,} crates of "
+            f"medicine to {town} on Monday, the regional health office said. Drivers of convoy {n} "
+            f"crossed the mountain pass at night. Officials in {town} thanked the donors of convoy {n}.\n")
+        questions[name] = f"How many crates of medicine did convoy number {n} deliver to {town}?"
+    return questions

@@ -39,5 +39,5 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     from rag.errors import StoreError
 
     url = f"http://127.0.0.1:{free_port()}"
-    with pytest.raises(StoreError, match=f"cannot open the index at {url}"):
+    with pytest.raises(StoreError, match=f"the Chroma server at {url} failed or cannot be reached"):
         make_rag(tmp_path / "i", chroma_url=url).ask("How many troops?")

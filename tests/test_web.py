@@ -6,6 +6,7 @@ import urllib.request
 
 import pytest
 from conftest import free_port
+from conftest import web_chat as chat
 
 from rag.settings import load_settings
 from rag.web import build
@@ -25,14 +26,6 @@ def running_app(tmp_path_factory):
         allowed_paths=[], blocked_paths=[str(index)])
     yield f"http://127.0.0.1:{port}/", index
     demo.close()
-
-
-def chat(url: str, question: str) -> str:
-    from gradio_client import Client
-
-    client = Client(url, verbose=False)
-    result = client.predict(question, "extractive", 5, "hybrid", [], "", "", 3, api_name="/ask")
-    return result[0]  # the transcript HTML
 
 
 def test_answers_over_the_api_with_citations(running_app):
