@@ -120,12 +120,15 @@ def _write(batch: list[_Prepared], store: ChromaStore, embedder: Embedder, repor
 
 
 def owners(current: dict[str, str | None], known: dict[str, tuple[str, str]]) -> dict[str, str]:
-    """content hash -> the one source that holds it: a file already indexed with that content,
-    else the first name in order. Decided before any file is written, so an edit to one copy
-    never leaves another copy unindexed."""
+    """content hash -> the one source that holds it: a file already indexed with that content
+    (in this run unchanged, or not part of this run), else the first name in order. Decided
+    before any file is written, so an edit to one copy never leaves another copy unindexed."""
     out: dict[str, str] = {}
     for source, digest in current.items():
         if digest and known.get(source, ("",))[0] == digest:
+            out.setdefault(digest, source)
+    for source, (digest, _) in sorted(known.items()):
+        if source not in current:
             out.setdefault(digest, source)
     for source, digest in sorted(current.items()):
         if digest:

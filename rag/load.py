@@ -147,7 +147,7 @@ def _html(data: bytes) -> tuple[str, dict[str, str]]:
 
 def _pdf(data: bytes) -> tuple[str, dict[str, str]]:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     if not data.lstrip().startswith(b"%PDF-"):
         raise LoadError("not a PDF file (no %PDF- header)")
@@ -159,6 +159,8 @@ def _pdf(data: bytes) -> tuple[str, dict[str, str]]:
         title = (reader.metadata or {}).get("/Title")
     except LoadError:
         raise
+    except LimitReachedError:
+        raise LoadError("refused: its compressed content expands past the safety limit (a decompression bomb)") from None
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, AssertionError) as exc:
         raise LoadError(f"malformed PDF ({type(exc).__name__}: {exc})") from None
     return text, {"title": str(title)} if title else {}

@@ -73,3 +73,26 @@ def write_stories(folder: Path, count: int, start: int = 0) -> dict[str, str]:
             f"crossed the mountain pass at night. Officials in {town} thanked the donors of convoy {n}.\n")
         questions[name] = f"How many crates of medicine did convoy number {n} deliver to {town}?"
     return questions
+
+
+def write_bomb_pdf(path: Path, expands_to: int = 300_000_000) -> Path:
+    """A valid one-page PDF under 1 MB whose content stream inflates to `expands_to` bytes."""
+    import zlib
+
+    line = b"BT /F1 12 Tf 72 712 Td (A) Tj ET\n"
+    stream = zlib.compress(line * (expands_to // len(line)), 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(out)
+    return path

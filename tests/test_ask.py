@@ -1,6 +1,8 @@
 """Questions against the ingested sample corpus: cited answers, declines, filters, bad input."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rag.question import analyze
 from rag.errors import InputError
@@ -73,3 +75,28 @@ def test_bad_date_filter_names_the_field(sample_rag):
 ])
 def test_question_type_detection(question, kind):
     assert analyze(question).kind == kind
+
+
+@pytest.mark.parametrize("question", [
+    "Сколько российских военных находится в Таджикистане?", "俄罗斯在塔吉克斯坦有多少军队？",
+    "كم عدد الجنود الروس في طاجيكستان؟", "🪖🇷🇺🇹🇯 ???", "How many\u202e troops\u200b are\ufeff there?",
+])
+def test_other_languages_and_scripts_get_an_answer_or_a_clear_decline(sample_rag, question):
+    answer = sample_rag.ask(question)
+    assert answer.text and (answer.abstained or answer.citations)
+
+
+def test_a_100k_character_question_is_refused_with_the_limit(sample_rag):
+    with pytest.raises(InputError, match="100,000 characters long; the limit is 4,000"):
+        sample_rag.ask("troops " * 14285 + "x" * 5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(question=st.text(max_size=300))
+def test_any_text_gets_an_answer_or_a_clear_input_error(sample_rag, question):
+    try:
+        answer = sample_rag.ask(question)
+    except InputError as exc:
+        assert "empty" in str(exc) or "limit" in str(exc)
+    else:
+        assert answer.text

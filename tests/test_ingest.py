@@ -118,3 +118,21 @@ def test_single_file_and_nested_folders(tmp_path, corpus_copy):
     assert "2021/may/lavrov.txt" in report.added
     single = make_rag(tmp_path / "index2").ingest([corpus_copy / STUDENTS])
     assert single.added == [STUDENTS]
+
+
+def test_the_same_file_under_other_names_is_one_document(tmp_path, corpus_copy):
+    shutil.copy(corpus_copy / STUDENTS, corpus_copy / "zz-copy.txt")
+    (corpus_copy / "sub").mkdir()
+    shutil.copy(corpus_copy / STUDENTS, corpus_copy / "sub" / "again.txt")
+    rag = make_rag(tmp_path / "index")
+    report = rag.ingest([corpus_copy])
+    assert sorted(report.duplicates) == [("sub/again.txt", STUDENTS), ("zz-copy.txt", STUDENTS)]
+    assert rag.stats()["documents"] == 5
+    answer = rag.ask("How many students from Tajikistan study in Russia?")
+    assert {c.source for c in answer.citations} == {STUDENTS}  # cited once, not three times
+    # Editing the original leaves the copies holding the old text: now they are a document of their own.
+    path = corpus_copy / STUDENTS
+    path.write_text(path.read_text().replace("21,000 students", "23,500 students"))
+    again = rag.ingest([corpus_copy])
+    assert again.updated == [STUDENTS] and again.added == ["sub/again.txt"]
+    assert again.duplicates == [("zz-copy.txt", "sub/again.txt")] and rag.stats()["documents"] == 6

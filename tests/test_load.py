@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from files import HTML, write_broken, write_pdf
+from files import HTML, write_bomb_pdf, write_broken, write_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,4 +82,42 @@ def test_random_bytes_load_or_fail_cleanly(tmp_path, data, suffix):
         assert str(path) in str(exc)
     else:
         assert loaded.text.strip()
+        build_article(loaded)
+
+
+def test_decompression_bomb_pdf_is_refused_quickly_with_the_reason(tmp_path):
+    import resource
+    import time
+
+    bomb = write_bomb_pdf(tmp_path / "bomb.pdf")  # 0.8 MB that inflates to 300 MB
+    before, started = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter()
+    with pytest.raises(LoadError, match=r"bomb\.pdf: refused: .*decompression bomb"):
+        load(bomb)
+    grew_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert time.perf_counter() - started < 10 and grew_mb < 200, f"inflated to {grew_mb:.0f} MB"
+
+
+def test_deeply_nested_html_fails_cleanly(tmp_path):
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * 50000 + "<p>Deep text.</p>" + "</div>" * 50000 + "</body></html>")
+    with pytest.raises(LoadError, match=r"deep\.html: no article text found"):
+        load(page)
+
+
+HTML_PIECES = ["<div>", "</div>", "<p>", "</p>", "<script>", "</script>", "<!--", "-->", "<a href='", "'>", "&amp;",
+               "&#xFFFFFFFF;", "&bogus;", "<table><tr><td>", "<![CDATA[", "<img src=http://evil.test/x.png>",
+               "<meta charset='klingon'>", "\x00", "Russia and Tajikistan signed a border deal in Dushanbe. "]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(HTML_PIECES) | st.text(max_size=30), max_size=60))
+def test_malformed_html_loads_or_fails_cleanly(tmp_path, pieces):
+    page = tmp_path / "page.html"
+    page.write_text("".join(pieces), errors="surrogatepass")
+    try:
+        loaded = load(page)
+    except LoadError as exc:
+        assert str(page) in str(exc)
+    else:
+        assert loaded.text.strip() and "<script>" not in loaded.text
         build_article(loaded)

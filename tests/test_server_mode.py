@@ -41,3 +41,31 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(StoreError, match=f"the Chroma server at {url} failed or cannot be reached"):
         make_rag(tmp_path / "i", chroma_url=url).ask("How many troops?")
+
+
+def test_server_stopped_mid_ingest_and_mid_chat_is_a_clear_error_and_the_ingest_resumes(tmp_path):
+    from files import write_stories
+
+    from rag.errors import StoreError
+
+    questions = write_stories(tmp_path / "stories", 300)  # two write batches
+    port = free_port()
+    argv = [str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    rag = make_rag(tmp_path / "local", chroma_url=url)
+    with serving(argv, f"{url}/api/v2/heartbeat", "chroma run", 30) as server:
+        def stop_the_server(_source: str) -> None:  # called once the first batch is stored
+            if server.poll() is None:
+                server.kill()
+                server.wait()
+
+        with pytest.raises(StoreError, match=f"the Chroma server at {url} failed or cannot be reached .*"
+                                             "an interrupted ingest resumes where it stopped"):
+            rag.ingest([tmp_path / "stories"], progress=stop_the_server)
+        with pytest.raises(StoreError, match="failed or cannot be reached"):
+            rag.ask(questions["story-0001.txt"])
+    with serving(argv, f"{url}/api/v2/heartbeat", "chroma run", 30):  # back, on the same data
+        report = rag.ingest([tmp_path / "stories"])
+        assert 0 < len(report.added) < 300 and len(report.added) + len(report.unchanged) == 300
+        assert rag.stats()["documents"] == 300
+        assert "2,554" in rag.ask(questions["story-0042.txt"]).text

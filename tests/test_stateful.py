@@ -44,6 +44,7 @@ class IndexMachine(RuleBasedStateMachine):
         self.corpus.mkdir()
         self.rag = make_rag(self.tmp / "index")
         self.indexed: dict[str, str] = {}  # the model: source -> content hash, as of the last ingest
+        self.chunks: list[tuple[str, str]] = []  # (chunk id, source) of what the last ingest indexed
 
     def teardown(self) -> None:
         self.rag.store.close()
@@ -56,8 +57,9 @@ class IndexMachine(RuleBasedStateMachine):
     @rule(name=st.sampled_from(NAMES), data=st.data())
     def copy_under_another_name(self, name: str, data) -> None:
         present = sorted(p.name for p in self.corpus.iterdir())
-        if present:
-            shutil.copy(self.corpus / data.draw(st.sampled_from(present)), self.corpus / name)
+        source = data.draw(st.sampled_from(present)) if present else name
+        if source != name:
+            shutil.copy(self.corpus / source, self.corpus / name)
 
     @rule(name=st.sampled_from(NAMES))
     def delete(self, name: str) -> None:
@@ -68,6 +70,7 @@ class IndexMachine(RuleBasedStateMachine):
         report = self.rag.ingest([self.corpus], prune=True)
         assert report.ok, report.failed
         self.indexed = self._expected()
+        self.chunks = self._chunk_ids()
 
     @precondition(lambda self: self.indexed)
     @rule()
@@ -76,7 +79,7 @@ class IndexMachine(RuleBasedStateMachine):
         assert done.returncode == 0, done.stderr[-500:]
         got = json.loads(done.stdout)
         assert got["articles"] == sorted(self.indexed)
-        assert sorted(map(tuple, got["chunks"])) == sorted(self._chunk_ids())
+        assert sorted(map(tuple, got["chunks"])) == sorted(self.chunks)
 
     def _expected(self) -> dict[str, str]:
         """Model of an ingest with prune: removed files go; identical content is one document,
@@ -105,7 +108,7 @@ class IndexMachine(RuleBasedStateMachine):
         assert sorted(store.articles.get(include=[])["ids"]) == sorted(self.indexed)
         got = store.chunks.get(include=["metadatas"])
         assert len(got["ids"]) == len(set(got["ids"]))  # no duplicates
-        assert sorted(zip(got["ids"], (m["source"] for m in got["metadatas"]))) == sorted(self._chunk_ids())
+        assert sorted(zip(got["ids"], (m["source"] for m in got["metadatas"]))) == sorted(self.chunks)
 
     @invariant()
     def dense_search_finds_what_brute_force_finds(self) -> None:
@@ -123,5 +126,5 @@ class IndexMachine(RuleBasedStateMachine):
 
 
 TestIndexMachine = IndexMachine.TestCase
-TestIndexMachine.settings = settings(max_examples=6, stateful_step_count=12, deadline=None,
+TestIndexMachine.settings = settings(max_examples=12, stateful_step_count=20, deadline=None,
                                      suppress_health_check=[HealthCheck.too_slow])

@@ -73,5 +73,8 @@ def test_uploads_are_indexed_and_deleting_one_removes_its_kept_file(tmp_path):
     indexed, refused = ingest_uploads(rag, [(good, "../metro.txt"), (bad, "empty.md")])
     assert indexed == ["metro.txt"] and refused == ["empty.md: empty file"]
     assert "nine stations" in rag.ask("How many stations will the Dushanbe metro have?").text
+    indexed, refused = ingest_uploads(rag, [(good, "metro (1).txt")])  # the same article uploaded again
+    assert indexed == [] and refused == ["metro_1_.txt: same content as 'metro.txt', already in the index"]
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["metro.txt"]
     rag.delete("metro.txt")
     assert not (tmp_path / "uploads" / "metro.txt").exists() and rag.stats()["documents"] == 0
