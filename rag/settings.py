@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     auth_user: str | None = Field(None, description="Web chat login user (with auth_password).")
     auth_password: SecretStr | None = Field(None, description="Web chat login password.")
     upload_dir: Path = Field(Path("uploads"), description="Where articles uploaded in the web chat are kept.")
-    queue_size: int = Field(32, ge=1, le=10000, description="Web chat requests that may wait; more are told the server is busy.")
+    queue_size: int = Field(100, ge=1, le=10000, description="Web chat requests that may wait (50 users at once are all answered); more are told the server is busy.")
     concurrency: int = Field(8, ge=1, le=256, description="Web chat answers computed at once.")
 
     @model_validator(mode="after")

@@ -274,6 +274,8 @@ class ChromaStore:
         return article_from(got["ids"][0], got["metadatas"][0], got["documents"][0] or "")
 
     def article_texts(self, sources: list[str]) -> dict[str, str]:
+        if not sources:
+            return {}
         got = self.articles.get(ids=sources, include=["documents"])
         return dict(zip(got["ids"], got["documents"]))
 

@@ -7,7 +7,9 @@ import re
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep",
            "u.s", "u.k", "u.n", "n.w", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
            "oct", "nov", "dec", "inc", "corp", "co", "ltd", "vs", "etc", "e.g", "i.e", "approx"}
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9А-ЯЁ])|\n\s*\n|\n(?=\S)")
+# A sentence also ends before markup ("<script>", "![img]"): planted markup must not glue an
+# instruction to the real sentence after it, or dropping the instruction drops the fact too.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9А-ЯЁ]|<[A-Za-z/!]|!\[)|\n\s*\n|\n(?=\S)")
 _WORD = re.compile(r"[A-Za-zÀ-ÿА-Яа-яЁё]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?")
 STOPWORDS = frozenset("""
 a an the and or but if then than so of to in on at by for from with without about as into onto over under

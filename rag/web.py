@@ -150,8 +150,13 @@ def build(settings: Settings):
     return demo
 
 
-def launch(settings: Settings, **extra) -> None:
-    """Serve the web chat on settings.host:port (127.0.0.1 by default), never as a share link."""
+def launch(settings: Settings, **extra):
+    """Serve the web chat on settings.host:port (127.0.0.1 by default), never as a share link.
+    Returns the running app when `prevent_thread_lock=True` is passed (tests)."""
+    from starlette.middleware import Middleware
+
+    from rag.web_guard import RefuseRemoteFiles
+
     demo = build(settings)
     demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
     auth = None
@@ -160,4 +165,6 @@ def launch(settings: Settings, **extra) -> None:
     blocked = [str(p.resolve()) for p in (settings.index_dir, settings.upload_dir, Path("rag.toml"), Path(".env"))]
     demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
                 allowed_paths=[], blocked_paths=blocked, max_file_size=int(settings.max_file_mb * 1_000_000),
-                show_error=False, footer_links=[], ssr_mode=False, css=CSS, **extra)
+                show_error=False, footer_links=[], ssr_mode=False, css=CSS,
+                app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **extra)
+    return demo

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from rag.errors import RagError
+from rag.web_guard import forget_uploaded_copies
 from rag.web_render import esc
 
 
@@ -40,8 +41,13 @@ def corpus_tab(gr, pool, outlets) -> None:
         progress(0, desc="indexing")
         items = [(Path(getattr(f, "name", f)), getattr(f, "orig_name", None) or Path(getattr(f, "name", f)).name)
                  for f in uploaded or []]
-        with pool.ingest_lock:
-            ok, bad = ingest_uploads(pool.base, items)
+        try:
+            with pool.ingest_lock:
+                ok, bad = ingest_uploads(pool.base, items)
+        except RagError as exc:  # e.g. the index is busy with an ingest from the command line
+            ok, bad = [], [str(exc)]
+        finally:
+            forget_uploaded_copies([path for path, _ in items])
         msg = (f"<div id='corpus-ok'>Indexed: {esc(', '.join(ok))}</div>" if ok else "") + "".join(_error(b) for b in bad)
         return (*refreshed(msg or _error("no file was uploaded")), None)  # None empties the upload box
 

@@ -11,7 +11,8 @@ pip=(.venv/bin/python -m pip -q --disable-pip-version-check)
 "${pip[@]}" install "torch==${TORCH_VERSION:-2.13.0}" ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}
 extras=""
 if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
-"${pip[@]}" install -e ".${extras}"
+# Within the tested pins (requirements.lock): a fresh install gets what the tests passed with.
+"${pip[@]}" install -c requirements.lock -e ".${extras}"
 if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
   # The browser tests drive Debian's Chromium (never a downloaded browser build).
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

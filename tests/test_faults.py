@@ -11,7 +11,7 @@ from conftest import CORPUS, ROOT, free_port, make_rag, web_chat
 from files import write_stories
 
 from rag.settings import load_settings
-from rag.web import build
+from rag.web import launch
 
 RAG = str(Path(sys.executable).parent / "rag")
 
@@ -68,9 +68,9 @@ def test_web_chat_answers_during_an_outside_ingest_and_sees_it_after(tmp_path):
     index = tmp_path / "index"
     make_rag(index).ingest([CORPUS])
     questions = write_stories(tmp_path / "stories", 80)
-    demo = build(load_settings(index_dir=index, upload_dir=tmp_path / "uploads"))
     port = free_port()
-    demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, ssr_mode=False)
+    demo = launch(load_settings(index_dir=index, upload_dir=tmp_path / "uploads", port=port),
+                  prevent_thread_lock=True, quiet=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         web_chat(url, "How many students from Tajikistan study in Russia?")  # warm: the index is open

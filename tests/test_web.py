@@ -1,6 +1,7 @@
 """The web chat over HTTP on a free loopback port: API answers, concurrency, and what it refuses to serve."""
 
 import threading
+from pathlib import Path
 import urllib.error
 import urllib.request
 
@@ -9,7 +10,13 @@ from conftest import free_port
 from conftest import web_chat as chat
 
 from rag.settings import load_settings
-from rag.web import build
+from rag.web import launch
+
+
+def serve(**overrides):
+    """The web chat as `rag serve` starts it (same options, same guards), on a free loopback port."""
+    settings = load_settings(port=free_port(), **overrides)
+    return launch(settings, prevent_thread_lock=True, quiet=True), f"http://127.0.0.1:{settings.port}/"
 
 
 @pytest.fixture(scope="module")
@@ -18,13 +25,8 @@ def running_app(tmp_path_factory):
 
     index = tmp_path_factory.mktemp("web-index")
     make_rag(index).ingest([CORPUS])
-    settings = load_settings(index_dir=index, upload_dir=tmp_path_factory.mktemp("uploads"))
-    demo = build(settings)
-    port = free_port()
-    demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency).launch(
-        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, ssr_mode=False,
-        allowed_paths=[], blocked_paths=[str(index)])
-    yield f"http://127.0.0.1:{port}/", index
+    demo, url = serve(index_dir=index, upload_dir=tmp_path_factory.mktemp("uploads"))
+    yield url, index
     demo.close()
 
 
@@ -49,18 +51,59 @@ def test_eight_simultaneous_chats_are_all_answered(running_app):
     assert all(("21,000" if i % 2 == 0 else "7,000") in results[i] for i in range(8))
 
 
-@pytest.mark.parametrize("path", ["/etc/passwd", "../../../../etc/passwd", "..%2F..%2F..%2Fetc%2Fpasswd",
-                                  "%2Fetc%2Fpasswd", "INDEX/chroma.sqlite3", ".env", "rag.toml"])
-def test_file_route_serves_nothing_outside_the_app(running_app, path):
-    url, index = running_app
-    target = path.replace("INDEX", str(index))
+def fetch(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(f"{url}gradio_api/file={target}", timeout=5) as response:
-            body = response.read()
-            status = response.status
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
     except urllib.error.HTTPError as exc:
-        status, body = exc.code, exc.read()
-    assert status in (403, 404) and b"root:" not in body and b"SQLite" not in body
+        return exc.code, exc.read()
+
+
+PROBES = ["/etc/passwd", "../../../../etc/passwd", "..%2F..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd",
+          "..%252F..%252Fetc%252Fpasswd", "..\\..\\etc\\passwd", "/proc/self/environ", "file:///etc/passwd",
+          "INDEX/chroma.sqlite3", "INDEX/inputs.json", "INDEX/../uploads", ".env", "rag.toml", "pyproject.toml",
+          "ROOT/app.py", "http://127.0.0.1:PORT/gradio_api/info", "http://evil.test/x.png", "HTTP%3A//evil.test/x"]
+
+
+@pytest.mark.parametrize("path", PROBES)
+def test_file_route_serves_nothing_outside_the_app(running_app, path):
+    from conftest import ROOT
+
+    url, index = running_app
+    port = url.rsplit(":", 1)[1].strip("/")
+    target = path.replace("INDEX", str(index)).replace("ROOT", str(ROOT)).replace("PORT", port)
+    status, body = fetch(f"{url}gradio_api/file={target}")
+    assert status in (403, 404), (status, body[:200])
+    assert b"root:" not in body and b"SQLite" not in body and b"[project]" not in body and b'"inputs":' not in body
+
+
+def upload_request(url: str, name: str, data: bytes) -> urllib.request.Request:
+    """A multipart POST to Gradio's upload route, as the browser sends it."""
+    boundary = "xyzzy"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return urllib.request.Request(url + "gradio_api/upload", data=body, method="POST",
+                                  headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+
+def test_another_sessions_upload_cannot_be_fetched(running_app):
+    import json
+
+    from gradio_client import Client
+
+    url = running_app[0]
+    status, reply = fetch(upload_request(url, "visit.txt", b"Notes\n\nThe minister met the delegation in Khorog."))
+    path = json.loads(reply)[0]  # where Gradio put it: the uploading session knows this path
+    assert fetch(f"{url}gradio_api/file={path}")[0] == 200  # until the upload is indexed, Gradio serves it
+    file_data = {"path": path, "orig_name": "visit.txt", "meta": {"_type": "gradio.FileData"}}
+    assert "Indexed: visit.txt" in Client(url, verbose=False).predict([file_data], api_name="/index")[1]
+    status, body = fetch(f"{url}gradio_api/file={path}")  # another session trying the same path
+    assert status in (403, 404) and b"Khorog" not in body
+
+
+def test_uploads_over_the_size_limit_are_refused_by_the_server(running_app):
+    status, reply = fetch(upload_request(running_app[0], "big.txt", b"A" * 21_000_000))  # max_file_mb is 20
+    assert status == 413 and b"maximum allowed size" in reply
 
 
 def test_foreign_origin_gets_no_cors_allowance(running_app):
@@ -72,14 +115,8 @@ def test_foreign_origin_gets_no_cors_allowance(running_app):
 @pytest.fixture(scope="module")
 def guarded_app(running_app):
     """The same index served with a login and a queue of one."""
-    settings = load_settings(index_dir=running_app[1], queue_size=1, concurrency=1,
-                             auth_user="ana", auth_password="s3cret")
-    demo = build(settings)
-    port = free_port()
-    demo.queue(max_size=1, default_concurrency_limit=1).launch(
-        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, ssr_mode=False,
-        auth=("ana", "s3cret"))
-    yield f"http://127.0.0.1:{port}/"
+    demo, url = serve(index_dir=running_app[1], queue_size=1, concurrency=1, auth_user="ana", auth_password="s3cret")
+    yield url
     demo.close()
 
 
