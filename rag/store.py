@@ -131,7 +131,10 @@ class ChromaStore:
             yield False
             return
         with WriteLock(self.settings.index_dir).hold() as interrupted:
-            if interrupted and self._client is None:
+            # A client opened before the lock may hold another process's old vector index in
+            # memory; writing through it would persist that old index over the other's work.
+            self.close()
+            if interrupted:
                 self._probe()
             yield interrupted
 

@@ -144,7 +144,7 @@ def test_06_planted_markup_neither_renders_nor_fetches(page, beacon):
     for tag in ("img", "script", "iframe", "svg", "link"):
         assert page.locator(f"#transcript {tag}").count() == 0, tag
     assert page.locator("#transcript a[href^='http']").count() == 0  # only in-page links to sources
-    assert "9,999" not in answer.inner_text()  # the planted instruction was not followed
+    assert "9,999" not in answer.locator(".answer").inner_text()  # the planted instruction was not followed
     assert "&lt;script&gt;" not in page.inner_text("#transcript")  # shown as text once, not double-escaped
     assert Beacon.hits == []
     shot(page, "05-planted-markup-inert")

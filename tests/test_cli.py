@@ -93,7 +93,7 @@ def test_batch_csv_without_question_column_is_refused(env, corpus_copy):
 
 
 def test_help_teaches_each_command():
-    for command in ["ingest", "ask", "chat", "batch", "stats", "serve"]:
+    for command in ["ingest", "ask", "chat", "batch", "stats", "doctor", "serve"]:
         result = invoke(command, "--help")
         assert result.exit_code == 0 and len(re.sub(r"\s+", " ", result.stdout)) > 200
 

@@ -95,3 +95,22 @@ def test_an_interrupted_ingest_is_reported_and_resumed_by_repair(index, corpus_c
     assert "21,000" in cli(index, "ask", QUESTION).stdout  # still answers meanwhile
     fixed = cli(index, "doctor", "--repair")
     assert "after repair: all checks pass" in fixed.stdout and "1 added" in fixed.stdout, fixed.stdout
+
+
+def test_truncated_vector_files_are_found_and_rebuilt(tmp_path):
+    from files import write_stories
+
+    questions = write_stories(tmp_path / "stories", 1050)  # past Chroma's 1,000: its vector files are written
+    index = tmp_path / "index"
+    make_rag(index).ingest([tmp_path / "stories"])
+    segments = [p for p in index.glob("*/data_level0.bin") if p.stat().st_size > 100_000]
+    assert segments, "Chroma wrote no vector files"
+    for data in segments:  # what a writer killed mid-flush leaves (chroma issue #7238)
+        with open(data, "r+b") as fh:
+            fh.truncate(50_000)
+    one_clear_line(cli(index, "ask", questions["story-0042.txt"]), str(index), "rag doctor")
+    found = cli(index, "doctor")
+    assert "PROBLEM vectors" in found.stdout and "fix: rag doctor --repair" in found.stdout, found.stdout
+    fixed = cli(index, "doctor", "--repair")
+    assert "after repair: all checks pass" in fixed.stdout, fixed.stdout + fixed.stderr
+    assert "2,554" in cli(index, "ask", questions["story-0042.txt"]).stdout
