@@ -62,10 +62,11 @@ def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embe
         roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
         report.pruned = prune_missing(store, roots, known)
         known = {src: v for src, v in known.items() if src not in report.pruned}
-    owner = owners({f.source: _digest(f.path, max_bytes) for f in files}, known)
+    digests = {f.source: _digest(f.path, max_bytes) for f in files}
+    run = _Run(settings, store, embedder, known, owners(digests, known), report)
     pending: list[_Prepared] = []
     for file in files:
-        prepared = _prepare(file, settings, embedder, known, owner, report, store)
+        prepared = _prepare(file, digests[file.source], run)
         if prepared is None:
             if progress:
                 progress(file.source)
@@ -78,29 +79,40 @@ def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embe
     return report
 
 
-def _prepare(file: SourceFile, settings: Settings, embedder: Embedder, known: dict[str, tuple[str, str]],
-             owner: dict[str, str], report: IngestReport, store: ChromaStore) -> _Prepared | None:
+@dataclass(frozen=True)
+class _Run:
+    """What every file of one ingest is checked against."""
+    settings: Settings
+    store: ChromaStore
+    embedder: Embedder
+    known: dict[str, tuple[str, str]]  # source -> (content hash, root) of the stored articles
+    owner: dict[str, str]  # content hash -> the one source that holds it
+    report: IngestReport
+
+
+def _prepare(file: SourceFile, digest: str | None, run: _Run) -> _Prepared | None:
     """Load and chunk one file; None when it is unchanged, a copy of another, or unusable (all reported)."""
+    previous = run.known.get(file.source)
+    if previous and previous[0] == digest:
+        run.report.unchanged.append(file.source)  # same bytes: nothing to parse, embed or write
+        return None
     try:
-        loaded = load_file(file, int(settings.max_file_mb * 1_000_000))
+        loaded = load_file(file, int(run.settings.max_file_mb * 1_000_000))
     except LoadError as exc:
-        report.failed.append((str(file.path), str(exc).removeprefix(f"{file.path}: ")))
+        run.report.failed.append((str(file.path), str(exc).removeprefix(f"{file.path}: ")))
         return None
-    previous = known.get(file.source)
-    if previous and previous[0] == loaded.content_hash:
-        report.unchanged.append(file.source)  # same bytes: nothing to embed or write
-        return None
-    original = owner.get(loaded.content_hash, file.source)
+    original = run.owner.get(loaded.content_hash, file.source)
     if original != file.source:  # the same bytes under another name are one document, not two
-        report.duplicates.append((file.source, original))
-        if previous:  # it was a document of its own until it became a copy
-            store.delete_article(file.source)
+        run.report.duplicates.append((file.source, original))
+        if previous:  # a document of its own until it became a copy: it goes, its original stays
+            run.store.delete_article(file.source)
+            run.report.pruned.append(file.source)
         return None
     article = build_article(loaded)
     try:
-        chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap, embedder.fits)
+        chunks = chunk_article(article, run.settings.chunk_size, run.settings.chunk_overlap, run.embedder.fits)
     except ValueError as exc:  # text the splitter cannot map back: this file fails, not the run
-        report.failed.append((str(file.path), f"cannot be chunked: {exc}"))
+        run.report.failed.append((str(file.path), f"cannot be chunked: {exc}"))
         return None
     return _Prepared(article, chunks, updated=bool(previous))
 

@@ -90,7 +90,7 @@ class Rag:
             if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
                 report.swept = sorted(self.store.orphan_sources())
                 self.store.delete_chunks_of(set(report.swept))
-            if report.added or report.updated or report.pruned or report.swept or report.duplicates or rebuild:
+            if report.added or report.updated or report.pruned or report.swept or rebuild:
                 self.store.bump_revision()
             self.bm25.sync(self.store, persist=True)  # keyword search sees the new articles at once
             return report
