@@ -56,7 +56,13 @@ def ingest_uploads(rag, uploads: list[tuple[Path, str]]) -> tuple[list[str], lis
             refused.append(str(exc))
     if not kept:
         return [], refused
-    report = rag.ingest([path for path, _ in kept.values()])
+    try:
+        report = rag.ingest([path for path, _ in kept.values()])
+    except RagError:  # e.g. busy: what was kept for this ingest alone must not be indexed later by surprise
+        for path, _ in kept.values():
+            if rag.store.get_article(path.name) is None:
+                path.unlink(missing_ok=True)
+        raise
     failed = {file for file, _ in report.failed}
     refused.extend(f"{safe_name(kept[file][1])}: {reason}" for file, reason in report.failed if file in kept)
     copies = dict(report.duplicates)

@@ -65,6 +65,8 @@ def test_a_second_writer_process_is_told_the_index_is_busy_within_5_s(tmp_path):
 
 
 def test_web_chat_answers_during_an_outside_ingest_and_sees_it_after(tmp_path):
+    from gradio_client import Client, handle_file
+
     index = tmp_path / "index"
     make_rag(index).ingest([CORPUS])
     questions = write_stories(tmp_path / "stories", 80)
@@ -77,10 +79,15 @@ def test_web_chat_answers_during_an_outside_ingest_and_sees_it_after(tmp_path):
         ingest = subprocess.Popen([RAG, "ingest", str(tmp_path / "stories")], env=rag_env(index),
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         _wait_for_writer(index, ingest)
+        upload = tmp_path / "late.txt"
+        upload.write_text("Late news\n\nConvoy number 999 delivered 99 crates of medicine to Kulob on Monday.")
+        busy = Client(url, verbose=False).predict([handle_file(str(upload))], api_name="/index")[1]
         during = []
         while ingest.poll() is None:
             during.append(web_chat(url, "How many students from Tajikistan study in Russia?"))
         assert ingest.returncode == 0, ingest.stderr.read()[-500:]
+        assert "is busy: another process (ingest by pid" in busy  # an upload meanwhile is told, not queued
+        assert not (tmp_path / "uploads" / "late.txt").exists()  # and not kept to be indexed by surprise later
         assert during and all("21,000" in html for html in during), during[-1][:500]
         after = web_chat(url, questions["story-0042.txt"])
         assert "2,554" in after and "story-0042.txt" in after
