@@ -109,9 +109,14 @@ def decode_text(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise LoadError("undecodable text (not UTF-8 or a known encoding)")
+    if best.encoding == "mac_cyrillic" and any(m.encoding == "cp1251" for m in matches):
+        # The two differ only in capital letters, so mostly-lowercase Russian fits both; Windows'
+        # cp1251 is by far the likelier (Hypothesis found "Подписали" read as "ѕодписали").
+        return data.decode("cp1251")
     text = str(best)
     if _control_ratio(text) > 0.05:
         raise LoadError("binary file, not text")

@@ -26,17 +26,15 @@ class WriteLock:
 
     @contextmanager
     def hold(self) -> Iterator[bool]:
-        """Take the lock or raise IndexBusyError at once; yields True when the previous writer
+        """Take the lock or raise IndexBusyError within a second; yields True when the previous writer
         was interrupted. The note is cleared only when the block ends without an error."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a+") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            if not _take(fh):
                 raise IndexBusyError(
                     f"the index at {self.path.parent} is busy: another process ({self._note(fh) or 'unknown'}) "
                     "is writing to it; try again when it finishes"
-                ) from None
+                )
             interrupted = bool(self._note(fh))
             self._write(fh, f"ingest by pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
             try:
@@ -73,3 +71,17 @@ class WriteLock:
         fh.write(note)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _take(fh, patience_s: float = 1.0) -> bool:
+    """Take the exclusive lock, retrying for `patience_s`: a reader checking for a stale note holds
+    a shared lock for microseconds, and that must not read as a busy index."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from rag.errors import RagError
@@ -62,16 +65,26 @@ def chat_handler(pool: RagPool):
             return
         articles = rag.store.article_texts(sorted({c.source for t in conv.turns for c in t.citations}) or [])
         md, js = export_files(conv.turns)
-        yield transcript(conv.turns, articles=articles), conv.turns, "", md, js
+        kept = [replace(t, hits=()) for t in conv.turns]  # a session keeps its turns, not their retrieved passages
+        yield transcript(kept, articles=articles), kept, "", md, js
 
     return ask
 
 
+EXPORTS = Path(tempfile.gettempdir()) / "newsrag-exports"
+EXPORT_TTL_S = 3600  # Gradio serves its own copy; ours is only needed until it has made it
+
+
 def export_files(turns: list[Answer]) -> tuple[str, str]:
-    """The conversation as Markdown and JSON files for download."""
+    """The conversation as Markdown and JSON files for download (one folder per answer; folders
+    older than an hour are removed, so a long-running chat does not fill the disk)."""
     from rag.render import conversation_markdown, conversation_records
 
-    folder = Path(tempfile.mkdtemp(prefix="rag-export-"))
+    EXPORTS.mkdir(exist_ok=True)
+    for old in EXPORTS.iterdir():
+        if time.time() - old.stat().st_mtime > EXPORT_TTL_S:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(dir=EXPORTS))
     (folder / "conversation.md").write_text(conversation_markdown(turns), encoding="utf-8")
     (folder / "conversation.json").write_text(json.dumps(conversation_records(turns), ensure_ascii=False, indent=2))
     return str(folder / "conversation.md"), str(folder / "conversation.json")
@@ -110,7 +123,7 @@ def build(settings: Settings):
 
     pool = RagPool(settings)
     with gr.Blocks(title="News RAG", delete_cache=(3600, 3600)) as demo:
-        turns = gr.State([])
+        turns = gr.State([], time_to_live=12 * 3600)  # sessions from API clients never say goodbye
         gr.Markdown("## News RAG\nAnswers come only from the indexed articles, with numbered sources you can check.")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):

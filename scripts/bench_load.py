@@ -102,8 +102,12 @@ def _pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else (values[0] if values else float("nan"))
 
 
+SESSION_QUESTIONS = 10  # a user asks this many, then leaves and another one comes
+
+
 def many_requests(url: str, pid: int, total: int, workers: int = 4) -> list[tuple[int, float, float]]:
-    """`total` questions from `workers` clients; (requests done, server RSS MB, p50 ms so far) every 10%."""
+    """`total` questions from `workers` users at a time, each user a new session of ten questions;
+    (requests done, server RSS MB, p50 ms so far) every 10%."""
     from gradio_client import Client
 
     done, times, samples = [0], [], [(0, rss_mb(pid), float("nan"))]
@@ -111,13 +115,16 @@ def many_requests(url: str, pid: int, total: int, workers: int = 4) -> list[tupl
     step = max(1, total // 10)
 
     def worker(w: int) -> None:
-        client = Client(url, verbose=False)
+        client, asked = None, 0
         while True:
             with lock:
                 if done[0] >= total:
                     return
                 done[0] += 1
                 n = done[0]
+            if client is None or asked == SESSION_QUESTIONS:
+                client, asked = Client(url, verbose=False), 0
+            asked += 1
             question, expected = QUESTIONS[n % len(QUESTIONS)]
             html, ms = ask(client, question)
             assert expected in html, f"request {n}: wrong answer"
@@ -193,6 +200,7 @@ def write_report(args, burst: dict, memory: list, queue: dict) -> None:
              "| concurrent chats | answered correctly | wall s | p50 ms | p95 ms | max ms | errors |", "|---|---|---|---|---|---|---|",
              f"| {burst['users']} | {burst['answered']} | {burst['wall_s']:.1f} | {burst['p50']:.0f} | {burst['p95']:.0f} "
              f"| {burst['max']:.0f} | {'; '.join(burst['errors']) or '-'} |", "",
+             f"{args.requests} requests, 4 users at a time, each user a new session of {SESSION_QUESTIONS} questions:", "",
              "| requests done | server RSS MB | p50 ms so far |", "|---|---|---|"]
     lines += [f"| {n} | {mb:.0f} | {p50:.0f} |" for n, mb, p50 in memory]
     first = next((mb for n, mb, _ in memory if n > 0), memory[0][1])

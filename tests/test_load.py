@@ -41,6 +41,21 @@ def test_cp1251_russian_text_is_decoded(tmp_path):
     assert "пограничной заставе" in load(path).text
 
 
+RUSSIAN = ("Россия и Таджикистан подписали соглашение о пограничной заставе в Душанбе прошли переговоры министров "
+           "иностранных дел военная база граница Афганистан президент заявил что страны будут укреплять "
+           "сотрудничество").split()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(RUSSIAN), min_size=8, max_size=30, unique=True),
+       sep=st.sampled_from([". ", ", ", " "]))
+def test_any_cp1251_russian_text_is_decoded_exactly(tmp_path, words, sep):
+    text = sep.join(words).capitalize() + "."
+    path = tmp_path / "ru.txt"
+    path.write_bytes(text.encode("cp1251"))
+    assert load(path).text == text
+
+
 @pytest.mark.parametrize("kind,reason", [
     ("empty", "empty file"), ("whitespace", "empty file"), ("binary", "binary file"),
     ("malformed_pdf", "malformed PDF"), ("not_pdf", "not a PDF"), ("encrypted_pdf", "encrypted PDF"),
