@@ -153,10 +153,11 @@ class Bm25Index:
         self._prefixes: set[str] | None = None
         self._lock = threading.RLock()
 
-    def sync(self, store, persist: bool = False) -> None:
-        """Bring the index up to the store's revision: only chunks added since are tokenized. Only
-        the writer (holding the write lock) persists it; readers keep their update in memory."""
-        revision = store.revision()
+    def sync(self, store, persist: bool = False, revision: str | None = None) -> None:
+        """Bring the index up to the store's revision (`revision`, when the caller has just read
+        it): only chunks added since are tokenized. Only the writer (holding the write lock)
+        persists it; readers keep their update in memory."""
+        revision = revision or store.revision()
         with self._lock:
             if self._revision == revision:
                 return

@@ -66,7 +66,7 @@ class Conversation:
         for event in self.stream_answer(standalone):
             if isinstance(event, Answer):
                 event = replace(event, question=question, rewritten=standalone if standalone != question else None)
-                self.turns.append(event)
+                self.turns.append(replace(event, hits=()))  # a turn is kept for its text and citations, not its passages
             yield event
 
     def send(self, question: str) -> Answer:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -12,7 +11,7 @@ import numpy as np
 from rag.chunk import chunk_article
 from rag.embed import Embedder
 from rag.errors import LoadError
-from rag.load import SourceFile, discover, load_file
+from rag.load import SourceFile, discover, file_digest, load_file
 from rag.metadata import build_article
 from rag.records import Article, Chunk
 from rag.settings import Settings
@@ -62,8 +61,8 @@ def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embe
         roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
         report.pruned = prune_missing(store, roots, known)
         known = {src: v for src, v in known.items() if src not in report.pruned}
-    digests = {f.source: _digest(f.path, max_bytes) for f in files}
-    run = _Run(settings, store, embedder, known, owners(digests, known), report)
+    digests = {f.source: file_digest(f.path, max_bytes) for f in files}
+    run = _Run(settings, max_bytes, store, embedder, known, owners(digests, known), report)
     pending: list[_Prepared] = []
     for file in files:
         prepared = _prepare(file, digests[file.source], run)
@@ -83,6 +82,7 @@ def ingest_paths(paths: list[Path], settings: Settings, store: ChromaStore, embe
 class _Run:
     """What every file of one ingest is checked against."""
     settings: Settings
+    max_bytes: int
     store: ChromaStore
     embedder: Embedder
     known: dict[str, tuple[str, str]]  # source -> (content hash, root) of the stored articles
@@ -97,7 +97,7 @@ def _prepare(file: SourceFile, digest: str | None, run: _Run) -> _Prepared | Non
         run.report.unchanged.append(file.source)  # same bytes: nothing to parse, embed or write
         return None
     try:
-        loaded = load_file(file, int(run.settings.max_file_mb * 1_000_000))
+        loaded = load_file(file, run.max_bytes)
     except LoadError as exc:
         run.report.failed.append((str(file.path), str(exc).removeprefix(f"{file.path}: ")))
         return None
@@ -147,13 +147,6 @@ def owners(current: dict[str, str | None], known: dict[str, tuple[str, str]]) ->
             out.setdefault(digest, source)
     return out
 
-
-def _digest(path: Path, max_bytes: int) -> str | None:
-    """The file's content hash (as load_file computes it), or None when load_file will refuse it."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= max_bytes else None
-    except OSError:
-        return None
 
 
 def embed_missing(chunks: list[Chunk], store: ChromaStore, embedder: Embedder) -> tuple[np.ndarray, int]:

@@ -81,7 +81,20 @@ def load_file(file: SourceFile, max_bytes: int) -> LoadedFile:
         raise LoadError(f"{file.path}: {exc}") from None
     if not text.strip():
         raise LoadError(f"{file.path}: no article text found")
-    return LoadedFile(file, hashlib.sha256(data).hexdigest(), kind, text[:MAX_TEXT_CHARS], meta)
+    return LoadedFile(file, content_hash(data), kind, text[:MAX_TEXT_CHARS], meta)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path, max_bytes: int) -> str | None:
+    """The content hash load_file would give this file, without parsing it; None when load_file
+    would refuse it before parsing (unreadable, empty, over the limit)."""
+    try:
+        return content_hash(_read(path, max_bytes))
+    except LoadError:
+        return None
 
 
 def _read(path: Path, max_bytes: int) -> bytes:

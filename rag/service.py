@@ -155,8 +155,8 @@ class Rag:
     def _retrieve(self, question: str, top_k: int | None, filters: Filters | None) -> tuple[str, list[Hit]]:
         question = clean_question(question)
         self.open_index()
-        self.store.follow()  # an ingest by another process (the CLI beside the web chat) shows at once
-        self.bm25.sync(self.store)  # the answerer's word statistics come from it
+        revision = self.store.follow()  # an ingest by another process (the CLI beside the web chat) shows at once
+        self.bm25.sync(self.store, revision=revision)  # the answerer's word statistics come from it
         return question, self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
 
     @staticmethod

@@ -179,16 +179,17 @@ class ChromaStore:
         self._seen = f"{chunks.id}:{meta['revision']}"  # our own write: the client has it already
         return self._seen
 
-    def follow(self) -> None:
-        """Catch up with another process's ingest. Chroma's local client keeps its vector index in
-        memory and never sees vectors another process adds (its queries miss them, or fail on them),
-        so after an outside change the client is opened again."""
+    def follow(self) -> str:
+        """Catch up with another process's ingest; returns the current revision. Chroma's local
+        client keeps its vector index in memory and never sees vectors another process adds (its
+        queries miss them, or fail on them), so after an outside change the client is opened again."""
         revision = self.revision()
         with self._reopen:
             if self._seen not in (None, revision) and not self.settings.chroma_url:
                 self.close()
                 revision = self.revision()
             self._seen = revision
+        return revision
 
     def chunk_id_list(self, page: int = 20000) -> list[str]:
         """The id of every chunk, read in pages."""

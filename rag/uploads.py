@@ -58,11 +58,11 @@ def ingest_uploads(rag, uploads: list[tuple[Path, str]]) -> tuple[list[str], lis
         return [], refused
     try:
         report = rag.ingest([path for path, _ in kept.values()])
-    except RagError:  # e.g. busy: what was kept for this ingest alone must not be indexed later by surprise
+    except RagError as exc:  # e.g. busy: what was kept for this ingest alone must not be indexed later by surprise
         for path, _ in kept.values():
             if rag.store.get_article(path.name) is None:
                 path.unlink(missing_ok=True)
-        raise
+        return [], refused + [str(exc)]
     failed = {file for file, _ in report.failed}
     refused.extend(f"{safe_name(kept[file][1])}: {reason}" for file, reason in report.failed if file in kept)
     copies = dict(report.duplicates)

@@ -7,7 +7,6 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from rag.errors import RagError
@@ -65,8 +64,7 @@ def chat_handler(pool: RagPool):
             return
         articles = rag.store.article_texts(sorted({c.source for t in conv.turns for c in t.citations}) or [])
         md, js = export_files(conv.turns)
-        kept = [replace(t, hits=()) for t in conv.turns]  # a session keeps its turns, not their retrieved passages
-        yield transcript(kept, articles=articles), kept, "", md, js
+        yield transcript(conv.turns, articles=articles), conv.turns, "", md, js
 
     return ask
 
@@ -75,15 +73,25 @@ EXPORTS = Path(tempfile.gettempdir()) / "newsrag-exports"
 EXPORT_TTL_S = 3600  # Gradio serves its own copy; ours is only needed until it has made it
 
 
+_swept = [0.0]  # when old exports were last removed: at most once a minute, not at every answer
+
+
+def _sweep_exports() -> None:
+    EXPORTS.mkdir(exist_ok=True)
+    if time.time() - _swept[0] < 60:
+        return
+    _swept[0] = time.time()
+    for old in EXPORTS.iterdir():
+        if time.time() - old.stat().st_mtime > EXPORT_TTL_S:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def export_files(turns: list[Answer]) -> tuple[str, str]:
     """The conversation as Markdown and JSON files for download (one folder per answer; folders
     older than an hour are removed, so a long-running chat does not fill the disk)."""
     from rag.render import conversation_markdown, conversation_records
 
-    EXPORTS.mkdir(exist_ok=True)
-    for old in EXPORTS.iterdir():
-        if time.time() - old.stat().st_mtime > EXPORT_TTL_S:
-            shutil.rmtree(old, ignore_errors=True)
+    _sweep_exports()
     folder = Path(tempfile.mkdtemp(dir=EXPORTS))
     (folder / "conversation.md").write_text(conversation_markdown(turns), encoding="utf-8")
     (folder / "conversation.json").write_text(json.dumps(conversation_records(turns), ensure_ascii=False, indent=2))

@@ -44,8 +44,6 @@ def corpus_tab(gr, pool, outlets) -> None:
         try:
             with pool.ingest_lock:
                 ok, bad = ingest_uploads(pool.base, items)
-        except RagError as exc:  # e.g. the index is busy with an ingest from the command line
-            ok, bad = [], [str(exc)]
         finally:
             forget_uploaded_copies([path for path, _ in items])
         msg = (f"<div id='corpus-ok'>Indexed: {esc(', '.join(ok))}</div>" if ok else "") + "".join(_error(b) for b in bad)
