@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.records import Citation, Hit
+from rag.reldates import annotate
 
 
 @dataclass(frozen=True)
@@ -19,19 +20,22 @@ def year_of(date: str | None) -> str | None:
     return date[:4] if date and date[:4].isdigit() else None
 
 
-def compose(groups: list[list[Evidence]]) -> tuple[str, list[Citation]]:
-    """Answer text: each group's first sentence, prefixed by its year(s) when the sources span
-    several years, and one [n] per article stating it; plus the numbered citations."""
+def compose(groups: list[list[Evidence]], shorts: list[list[str]] | None = None) -> tuple[str, list[Citation]]:
+    """Answer text: for each group its short answer in bold (when there is one), then its first
+    sentence with relative dates resolved, prefixed by its year(s) when the sources span several
+    years, and one [n] per article stating it; plus the numbered citations."""
     citations: list[Citation] = []
     years = {year_of(ev.hit.date) for group in groups for ev in group}
     parts = []
-    for group in groups:
+    for group, short in zip(groups, shorts or [[]] * len(groups)):
         markers = ""
         for ev in group:
             citations.append(to_citation(len(citations) + 1, ev))
             markers += f"[{len(citations)}]"
         note = _year_note(group) if len(years) > 1 else ""
-        parts.append(f"{note}{group[0].text.strip()} {markers}")
+        lead = "; ".join(f"**{s}**" for s in short) + " — " if short else ""
+        sentence = annotate(group[0].text.strip(), group[0].hit.date)[0]
+        parts.append(f"{lead}{note}{sentence} {markers}")
     return " ".join(parts), citations
 
 

@@ -41,11 +41,18 @@ def _doubled(line: str) -> bool:
     return len(line) > 40 and line[:half].strip() == line[half:].strip()
 
 
+TITLE_MAX_WORDS = 25
+
+
 def find_title(lines: list[str]) -> int | None:
-    """Index of the headline: the first line of 3+ words that is not chrome, a date or metadata."""
+    """Index of the headline, or None when the story opens with its lead (wire copy often does).
+    A headline is the first line of 3+ words that is not chrome, a date or metadata, and is short
+    (at most TITLE_MAX_WORDS words), without a full stop at its end, and followed by a blank line."""
     for i, line in enumerate(lines[:40]):
         if line and len(line.split()) >= 3 and not is_boilerplate(line) and not is_date_line(line):
-            return i
+            short = len(line.split()) <= TITLE_MAX_WORDS and not re.search(r"[.!;,][\"'”’)]*$", line)
+            alone = i + 1 >= len(lines) or not lines[i + 1]
+            return i if short and alone else None
     return None
 
 

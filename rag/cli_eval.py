@@ -61,7 +61,7 @@ def run(
         else:
             rows = evaluate(Rag(settings), items, tick, judge_fn)
             result = summarize(rows)
-            write_run(folder, rows, result, settings.model_dump(mode="json"))
+            write_run(folder, rows, result, settings.model_dump(mode="json"), items)
     _show(result, as_json)
     err.print(f"report: {folder / 'report.md'}")
 
@@ -92,6 +92,48 @@ def _show(result, as_json: bool) -> None:
             typer.echo(", ".join(f"{k}={v}" for k, v in entry["params"].items()))
         for key, value in entry["summary"].items():
             typer.echo(f"  {key:28} {value}")
+
+
+@eval_app.command()
+@friendly
+def suite(
+    spec: Annotated[Path, typer.Option("--suite", help="Suite file: gold sets and the corpora each is asked against.")] = ROOT_EVAL / "suite.json",
+    name: Annotated[Optional[str], typer.Option(help="Report folder name under eval/reports/ (default: a timestamp).")] = None,
+    reports: Annotated[Path, typer.Option(help="Where report folders go.")] = ROOT_EVAL / "reports",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summaries as JSON.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Every gold set of the suite on a fresh index of its own corpora, one report each and a table.
+
+    Example: rag eval suite --name after-change (sample, held-out, dev corpus, and both with distractors)."""
+    from rag.eval_gold import load_gold
+    from rag.eval_report import write_run
+    from rag.eval_run import load_suite, run_suite, summarize
+
+    settings = load_settings(config)
+    entries = load_suite(spec)
+    folder = reports / (name or time.strftime("suite-%Y%m%d-%H%M%S"))
+    with _progress() as bar:
+        task = bar.add_task("evaluating", total=sum(len(load_gold(e["gold"])) for e in entries), item="")
+        runs = run_suite(settings, entries, lambda: bar.update(task, advance=1))
+    table = {}
+    for entry, rows in runs:
+        table[entry["name"]] = summarize(rows)
+        write_run(folder / entry["name"], rows, table[entry["name"]], settings.model_dump(mode="json"),
+                  load_gold(entry["gold"]))
+    if as_json:
+        typer.echo(json.dumps(table))
+    else:
+        keys = ["key_fact_accuracy", "false_decline", "declined_unanswerable", "citation_source_precision",
+                "article_hit", "latency_p50_ms"]
+        typer.echo(f"{'set':22}" + "".join(f"{k[:22]:>24}" for k in keys))
+        for set_name, summary in table.items():
+            typer.echo(f"{set_name:22}" + "".join(f"{_num(summary.get(k)):>24}" for k in keys))
+    err.print(f"reports: {folder}/*/report.md")
+
+
+def _num(value) -> str:
+    return "—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 @eval_app.command()

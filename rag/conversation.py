@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
+from rag.followup import is_follow_up, rewrite
 from rag.records import Answer
 
-_FOLLOW_UP = re.compile(
-    r"^(and|but|so|also|then|what about|how about)\b|\b(there|it|its|they|them|their|he|she|his|her|him|"
-    r"that|this|those|these|the same)\b(?! (is|are|was|were) (a|an|the)\b)", re.I)
-_LEADING = re.compile(r"^(?:and|but|so|also|then)\b[\s,]*", re.I)
-
 Rewriter = Callable[[str, list[str]], str]
-
-
-def is_follow_up(question: str) -> bool:
-    """Does the question lean on an earlier one ("and how many are there?", "who leads it?")?"""
-    return bool(_FOLLOW_UP.search(question)) or len(question.split()) <= 3
-
-
-def rewrite(question: str, previous: list[str]) -> str:
-    """A standalone question: the follow-up, with the question it follows up on spelled out."""
-    if not previous or not is_follow_up(question):
-        return question
-    core = _LEADING.sub("", question.strip())
-    core = core[:1].upper() + core[1:]
-    return f"{core} (following up on: {previous[-1]})"
 
 
 CONDENSE = ("Rewrite the follow-up question as one standalone question that can be understood without the "
@@ -77,5 +58,3 @@ class Conversation:
         assert isinstance(answer, Answer)
         return answer
 
-    def clear(self) -> None:
-        self.turns.clear()

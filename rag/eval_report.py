@@ -6,15 +6,18 @@ import json
 from pathlib import Path
 
 from rag.eval_metrics import bootstrap_delta
-from rag.eval_run import ANSWER_KEYS, RETRIEVAL_KEYS
+from rag.eval_run import ANSWER_KEYS, RETRIEVAL_KEYS, tradeoff, wrong_answers
+
+THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
 
 TABLE_KEYS = ["article_hit", "article_mrr", "chunk_hit", "chunk_recall", "evidence_recall", "key_fact_accuracy",
               "declined_unanswerable", "false_decline", "citation_precision", "citation_source_precision",
               "latency_p50_ms", "latency_p95_ms"]
 
 
-def write_run(folder: Path, rows: list[dict], summary: dict, settings: dict) -> Path:
-    """results.jsonl, summary.json, report.md, metrics.png and latency.png under `folder`."""
+def write_run(folder: Path, rows: list[dict], summary: dict, settings: dict, gold: list | None = None) -> Path:
+    """results.jsonl, summary.json, report.md (with the decline trade-off and every wrong answer),
+    metrics.png, latency.png and tradeoff.png under `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "results.jsonl").open("w", encoding="utf-8") as fh:
         for row in rows:
@@ -26,8 +29,32 @@ def write_run(folder: Path, rows: list[dict], summary: dict, settings: dict) -> 
     lines += [f"| {k} | {_fmt(summary.get(k))} |" for k in ["questions", "answerable", "unanswerable"] + RETRIEVAL_KEYS
               + ANSWER_KEYS + ["declined_unanswerable", "latency_p50_ms", "latency_p95_ms"]]
     lines += ["", "![metrics](metrics.png)", "", "![latency](latency.png)", ""]
+    if all("confidence" in r for r in rows):
+        lines += _tradeoff_lines(folder, rows, settings)
+    if gold is not None:
+        lines += _wrong_lines(wrong_answers(rows, {g.id: g for g in gold}))
     (folder / "report.md").write_text("\n".join(lines))
     return folder
+
+
+def _tradeoff_lines(folder: Path, rows: list[dict], settings: dict) -> list[str]:
+    table = tradeoff(rows, THRESHOLDS)
+    _tradeoff_plot(folder / "tradeoff.png", table)
+    lines = ["## Decline threshold trade-off", "",
+             f"Declined when the confidence is below the threshold (now `{settings.get('answer_threshold') or 'the model default'}`).", "",
+             "| threshold | accuracy | answerable declined | unanswerable answered |", "|---|---|---|---|"]
+    lines += [f"| {t['threshold']:.2f} | {_fmt(t['accuracy'])} | {_fmt(t['answerable_declined'])} | "
+              f"{_fmt(t['unanswerable_answered'])} |" for t in table]
+    return lines + ["", "![trade-off](tradeoff.png)", ""]
+
+
+def _wrong_lines(wrong: list[dict]) -> list[str]:
+    lines = [f"## Wrong answers ({len(wrong)})", ""]
+    for w in wrong:
+        cited = ", ".join(w["cited"]) or "none"
+        lines += [f"- **{w['id']}** {w['question']}", f"  - expected: {w['expected']}",
+                  f"  - said: {w['said']}", f"  - cited: {cited}; confidence {_fmt(w['confidence'])}"]
+    return lines + [""]
 
 
 def write_sweep(folder: Path, runs: list[tuple[dict, dict]]) -> Path:
@@ -77,7 +104,8 @@ def _fmt(value) -> str:
 
 
 def _settings_line(settings: dict) -> str:
-    keys = ["embedding_model", "chunk_size", "chunk_overlap", "top_k", "min_score", "max_answer_sentences"]
+    keys = ["embedding_model", "embedding_backend", "chunk_size", "chunk_overlap", "retriever", "top_k", "llm",
+            "answer_threshold", "max_answer_sentences", "index_dir", "chroma_url"]
     return "Settings: " + ", ".join(f"`{k}={settings.get(k)}`" for k in keys if k in settings)
 
 
@@ -109,6 +137,20 @@ def _latency_plot(path: Path, latencies: list[float]) -> None:
     ax.hist(latencies, bins=20, color="#55a868")
     ax.set_xlabel("answer latency (ms)")
     ax.set_ylabel("questions")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def _tradeoff_plot(path: Path, table: list[dict]) -> None:
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    x = [t["threshold"] for t in table]
+    for key in ("accuracy", "answerable_declined", "unanswerable_answered"):
+        ax.plot(x, [t[key] if t[key] == t[key] else 0 for t in table], marker="o", label=key.replace("_", " "))
+    ax.set_xlabel("decline threshold")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -57,12 +57,17 @@ def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None
     texts: dict[str, str] = {}
     spans: dict[str, list[tuple[str, int, int]]] = {}
     questions = {i.id: i.question for i in gold}
+    undeclined = rag.variant(answer_threshold=0.0)  # what a declined question would have been answered
     for item in gold:
         # A follow-up is asked as a user would ask it, after the question it follows.
         previous = [questions[item.follows]] if item.follows in questions else []
-        answer = rag.ask(rewrite(item.question, previous), qid=item.id)
+        question = rewrite(item.question, previous)
+        answer = rag.ask(question, qid=item.id)
         row = score_item(item, answer, rag.settings.top_k, lambda s: _text(rag, s, texts),
                          lambda s: _chunk_spans(rag, s, spans))
+        if item.answerable:
+            would = undeclined.ask(question).text if answer.abstained else answer.text
+            row["correct_if_answered"] = key_fact_accuracy(would, item.key_facts)
         if judge and not answer.abstained:
             row["judge_faithful"] = float(judge(item.question, answer.text, [c.quote for c in answer.citations]))
         rows.append(row)
@@ -95,6 +100,7 @@ def score_item(item: GoldItem, answer: Answer, k: int, article_text: Callable[[s
     hits = list(answer.hits)
     row = {"id": item.id, "kind": item.kind, "answerable": item.answerable, "question": item.question,
            "answer": answer.text, "abstained": answer.abstained, "latency_ms": answer.latency_ms,
+           "confidence": round(answer.confidence, 4),
            "retrieved": [{"chunk_id": h.chunk.id, "source": h.chunk.source, "start": h.chunk.start,
                           "end": h.chunk.end, "score": round(h.score, 4)} for h in hits],
            "citations": [{"marker": c.marker, "source": c.source, "quote": c.quote} for c in answer.citations]}
@@ -176,6 +182,66 @@ def summarize(rows: list[dict]) -> dict:
     latencies = [r["latency_ms"] for r in rows]
     out["latency_p50_ms"] = round(percentile(latencies, 50), 1)
     out["latency_p95_ms"] = round(percentile(latencies, 95), 1)
+    return out
+
+
+def tradeoff(rows: list[dict], thresholds: list[float]) -> list[dict]:
+    """What each decline threshold would give: the answer is declined when its confidence is below
+    it (the one decline decision), so every row's outcome at any threshold is known."""
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    out = []
+    for t in thresholds:
+        out.append({
+            "threshold": t,
+            "accuracy": mean([float(r["confidence"] >= t and bool(r.get("correct_if_answered"))) for r in answerable]),
+            "answerable_declined": mean([float(r["confidence"] < t) for r in answerable]),
+            "unanswerable_answered": mean([float(r["confidence"] >= t) for r in unanswerable]),
+        })
+    return out
+
+
+def wrong_answers(rows: list[dict], gold: dict[str, GoldItem]) -> list[dict]:
+    """Every question answered wrongly or declined wrongly: what was asked, expected and said."""
+    out = []
+    for r in rows:
+        item = gold.get(r["id"])
+        wrong = (r["answerable"] and r.get("key_fact_accuracy") != 1.0) or (not r["answerable"] and not r["abstained"])
+        if item and wrong:
+            expected = (item.reference or " / ".join(item.key_facts)) if item.answerable else "a decline"
+            out.append({"id": r["id"], "question": r["question"], "expected": expected, "said": r["answer"],
+                        "cited": sorted({c["source"] for c in r["citations"]}), "confidence": r.get("confidence")})
+    return out
+
+
+def load_suite(path: Path) -> list[dict]:
+    """The gold sets of a suite file, each with the corpus folders it is asked against."""
+    import json
+
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable suite file ({exc})") from None
+    base = path.resolve().parent.parent  # paths in the suite are relative to the repository root
+    for n, e in enumerate(entries if isinstance(entries, list) else [None]):
+        if not isinstance(e, dict) or not {"name", "gold", "corpora"} <= set(e):
+            raise InputError(f"{path}: entry {n} needs name, gold and corpora")
+    return [{"name": e["name"], "gold": base / e["gold"], "corpora": [base / c for c in e["corpora"]]} for e in entries]
+
+
+def run_suite(base: Settings, entries: list[dict], progress: Callable[[], None] | None = None) -> list[tuple[dict, list[dict]]]:
+    """Each gold set against a fresh index of its corpora (one index per distinct set of corpora)."""
+    from rag.eval_gold import load_gold
+
+    out, rags = [], {}
+    with tempfile.TemporaryDirectory(prefix="rag-suite-") as tmp:
+        for entry in entries:
+            key = tuple(str(c) for c in entry["corpora"])
+            if key not in rags:
+                settings = base.model_copy(update={"index_dir": Path(tmp) / f"i{len(rags)}", "chroma_url": None})
+                rags[key] = Rag(settings)
+                rags[key].ingest(entry["corpora"])
+            out.append((entry, evaluate(rags[key], load_gold(entry["gold"]), progress)))
     return out
 
 

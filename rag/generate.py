@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from rag.answer import decline
 from rag.cite import Evidence, to_citation
 from rag.errors import BackendError
 from rag.llm import Backend
+from rag.rank import PartRanking
 from rag.records import Answer, Hit
 from rag.text import is_instruction, sentence_spans
 from rag.verify import split_claims, support_score
@@ -43,9 +44,19 @@ def build_messages(question: str, hits: list[Hit]):
 
 
 class GenerativeAnswerer:
-    def __init__(self, backend: Backend, timeout: float, min_score: float = 0.30) -> None:
-        self.backend, self.timeout, self.min_score = backend, timeout, min_score
+    """An LLM writes the answer; reached only when the ranker found a sentence worth answering from."""
+
+    def __init__(self, backend: Backend, timeout: float) -> None:
+        self.backend, self.timeout = backend, timeout
         self.name = backend.kind
+
+    def reply(self, question: str, history: Sequence[Answer], hits: list[Hit],
+              ranking: list[PartRanking]) -> Iterator[str | Answer]:
+        parts = []
+        for token in self.stream(question, hits):
+            parts.append(token)
+            yield token
+        yield self.finish(question, hits, "".join(parts))
 
     def stream(self, question: str, hits: list[Hit]) -> Iterator[str]:
         """Tokens as the model writes them; BackendError naming the server on failure or timeout."""
@@ -61,16 +72,11 @@ class GenerativeAnswerer:
         except Exception as exc:  # httpx/openai/ollama errors differ by backend; all mean the same to a user
             raise BackendError(f"LLM at {self.backend.where} failed: {type(exc).__name__}: {exc}") from None
 
-    def answer(self, question: str, hits: list[Hit]) -> Answer:
-        if not hits or max(h.score for h in hits) < self.min_score:
-            return decline(question, hits, "nothing in them is relevant enough")
-        return self.finish(question, hits, "".join(self.stream(question, hits)))
-
     def finish(self, question: str, hits: list[Hit], text: str) -> Answer:
         """Turn the model's text into an Answer whose citations quote the sentences it relied on."""
         text = text.strip()
         if not text or NOT_FOUND.lower() in text.lower():
-            return decline(question, hits, "the model found no answer in the sources")
+            return decline(question, hits, "the model found no answer in the sources", self.name)
         claims = split_claims(text)
         citations = []
         for n in sorted({m for _, marks in claims for m in marks if 1 <= m <= len(hits)}):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rag.settings import Settings
 
-SCHEMA_VERSION = 1  # bump when the stored layout changes; older indexes are then refused
+SCHEMA_VERSION = 2  # bump when the stored layout changes; older indexes are then refused (2: a lead is no longer taken for a headline)
 KEYS = ("schema_version", "embedding_model", "embedding_backend", "embedding_dimensions", "chunk_size",
         "chunk_overlap", "tokenizer")
 

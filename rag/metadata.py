@@ -28,6 +28,12 @@ def find_publisher(lines: list[str]) -> str | None:
     return None
 
 
+def _lead_title(text: str, loaded: LoadedFile) -> str:
+    """A story without a headline is named by its opening words (its file name if it has none)."""
+    opening = text.split()[:10]
+    return " ".join(opening) + ("…" if len(text.split()) > 10 else "") if opening else loaded.file.path.stem
+
+
 def build_article(loaded: LoadedFile) -> Article:
     """Turn a loaded file into an Article: clean body, headline, date with its evidence, publisher."""
     lines = split_lines(loaded.text)
@@ -36,7 +42,7 @@ def build_article(loaded: LoadedFile) -> Article:
     if not text.strip():
         text = "\n\n".join(ln for ln in lines if ln)  # never drop a whole article as chrome
     found = find_publication_date(lines, loaded.meta.get("date"))
-    title = loaded.meta.get("title") or (lines[title_at] if title_at is not None else loaded.file.path.stem)
+    title = loaded.meta.get("title") or (lines[title_at] if title_at is not None else _lead_title(text, loaded))
     return Article(
         source=loaded.file.source,
         title=title.strip()[:300],

@@ -1,57 +1,49 @@
-"""Question analysis: what kind of fact is asked for, and which terms an answer must not miss."""
+"""Question analysis: what kind of fact is asked for, its content words, its names, its parts."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from rag.text import (
-    STOPWORDS,
-    content_terms,
-    has_date,
-    has_quantity,
-    has_statement,
-    words,
-)
+from rag.text import STOPWORDS, content_terms, fold, words
 
-_QUANTITY_NOUNS = r"(population|number|amount|cost|price|size|total|percentage|share|budget|sum)"
+_WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old| far| big| large)?|by how (?:much|many)|in which \w+|in what \w+)"
+_MONEY = r"\b(money|cost|costs|price|paid|pay|raise|raised|spend|spent|worth|fund|funds|budget|fine|fined|salary|compensation)\b"
+_ORG_NOUNS = r"(company|companies|firm|organisation|organization|group|party|agency|team|club|airline|bank|union|body|newspaper|network)"
+_PLACE_NOUNS = r"(city|country|countries|town|region|province|state|area|village|suburb|island|capital|building|port|street|location)"
 _TYPES = [  # (pattern on the lower-cased question, type); first match wins
-    (r"^(how many|how much|how old|how large|how big|how long)\b", "quantity"),
-    (rf"^(what|which) (is|was|are|were) the {_QUANTITY_NOUNS}\b", "quantity"),
-    (r"^(when|since when|in what year|in which year|what year|what date|on what date|on which day)\b", "date"),
-    (r"^(what|how) (did|does|do|has|have) .{0,60}\b(say|tell|state|announce|declare)\b(?! .{0,12}\b(is|are|was|were)\b)", "statement"),
-    (r"^(who|whom|whose)\b", "person"),
-    (r"^(where|in which (city|country|town|region)|which (city|country|town|region))\b", "place"),
+    (rf"^how much\b.*{_MONEY}|^(what|how much) (is|was|were|are) the (cost|price|value|budget|bill)\b", "money"),
+    (r"^(how many|how much|how old|how large|how big|how long|how far|by how (?:much|many)|what percentage|what proportion|"
+     r"what share)\b|^(what|which) (is|was|are|were) the (population|number|amount|size|total|percentage|share|"
+     r"toll|death toll|age|score|margin)\b", "quantity"),
+    (r"^(when|since when|in what year|in which year|what year|what date|on what date|on which day|what day|"
+     r"what time|at what time|how soon)\b", "date"),
+    (r"^(what|how) (did|does|do|has|have) .{0,60}\b(say|tell|state|announce|declare|describe)\b"
+     r"(?! .{0,12}\b(is|are|was|were)\b)", "statement"),
+    (r"^(who|whom|whose)\b|^what (is|was|were|are) the names? of\b|^(which|what) (man|woman|person|official|minister|leader|player|politician|senator|"
+     r"spokesman|spokeswoman|president|premier|captain|coach|judge|officer|member)\b", "person"),
+    (rf"^(where|in (which|what) {_PLACE_NOUNS}|(which|what) {_PLACE_NOUNS})\b", "place"),
+    (rf"^(which|what) {_ORG_NOUNS}\b", "org"),
+    (r"^(why|for what reason|what (was|is|were|are) the (reason|cause)|what (caused|prompted|led))\b", "reason"),
 ]
-_HEAD = [  # wh-phrases whose head noun names the thing asked about
-    re.compile(r"^(?:what|which) (?:is|was|are|were) the ((?:[a-z-]+ ){0,2}?[a-z-]+) of\b"),
-    re.compile(r"^who (?:is|was) the (?:[A-Z][\w-]* )*([a-z-]+)\b"),
-    re.compile(r"^(?:which|what) (?:[A-Z][\w-]* )*((?:[a-z-]+ )?[a-z-]+) (?:did|does|do|is|are|was|were|has|have|had|will|would|can|could)\b"),
-    re.compile(r"^(?:which|what) (?:[A-Z][\w-]* )*([a-z-]+) [a-z]+s the\b"),  # "which Russian general commands the ..."
-    re.compile(r"^how much ([a-z-]+)\b"),
-    re.compile(r"^how many ((?:[A-Za-z-]+ )?[A-Za-z-]+?)(?: (?:from|in|of|at|are|were|is|was|will|would|does|do|did|have|has|had)\b|\?|$)"),
-]
-_GENERIC_HEADS = {"kind", "type", "sort", "country", "countries", "city", "cities", "person", "people", "year",
-                  "day", "date", "place", "area", "areas", "thing", "things", "activities", "way", "ways", "one"}
-_CHECKS = {"quantity": has_quantity, "date": has_date, "statement": has_statement}
+_PART_WH = re.compile(rf"^(?P<a>{_WH})(?:,| and| or)\s+(?P<b>{_WH})\s+(?P<rest>.+)$", re.I)
+_SECOND_CLAUSE = re.compile(rf",?\s+and\s+(?={_WH}\b)", re.I)
+_ASKED = {"quantity": "how many", "money": "how much", "date": "when", "person": "who", "place": "where",
+          "org": "which organisation", "reason": "why", "statement": "what was said"}
 
 
 @dataclass(frozen=True)
 class QuestionInfo:
     text: str
-    kind: str | None  # quantity | date | statement | person | place | None
+    kind: str | None  # quantity | money | date | statement | person | place | org | reason | None
     terms: frozenset[str]  # stemmed content words
-    entities: tuple[str, ...]  # capitalised words and numbers the passage must mention
-    head: str | None  # the noun the question is about ("ambassador" in "who is the Russian ambassador")
+    entities: tuple[str, ...]  # capitalised words and numbers the question names
 
-    def type_ok(self, sentence: str) -> bool:
-        """Does the sentence hold the kind of fact asked for, and name the thing asked about?"""
-        if self.head and not mentions(self.head, sentence):
-            return False
-        if self.kind in ("person", "place"):
-            return _new_name(sentence, self.text)
-        check = _CHECKS.get(self.kind or "")
-        return check(sentence) if check else True
+    @property
+    def asked(self) -> str:
+        """The part's wh-word, for part-by-part declines ("where, not when")."""
+        wh = re.match(r"\s*(\w+(?: many| much)?)", self.text.lower())
+        return _ASKED.get(self.kind or "", wh.group(1) if wh else "this")
 
 
 def analyze(question: str) -> QuestionInfo:
@@ -60,7 +52,24 @@ def analyze(question: str) -> QuestionInfo:
     q = q[:1].upper() + q[1:]
     lower = q.lower()
     kind = next((k for pattern, k in _TYPES if re.search(pattern, lower)), None)
-    return QuestionInfo(q, kind, frozenset(content_terms(q)), _entities(q), _head(q))
+    return QuestionInfo(q, kind, frozenset(content_terms(q)), _entities(q))
+
+
+def parts(question: str) -> list[str]:
+    """A multi-part question as its parts: "Where and when did X happen?" -> where..., when...;
+    "Who won and by how much?" -> "Who won?", "By how much? (who won)". One part otherwise."""
+    q = " ".join(question.split()).rstrip("?").strip()
+    m = _PART_WH.match(q)
+    if m:
+        rest = m.group("rest")
+        return [f"{m.group('a').capitalize()} {rest}?", f"{m.group('b').capitalize()} {rest}?"]
+    pieces = _SECOND_CLAUSE.split(q)
+    if len(pieces) == 2 and all(len(p.split()) >= 2 for p in pieces) and re.match(_WH, pieces[0], re.I):
+        first, second = pieces
+        # The second clause often leans on the first ("and by how much?"): keep the first as context.
+        context = "" if len(second.split()) >= 4 else f" ({first})"
+        return [f"{first}?", f"{second[:1].upper()}{second[1:]}{context}?"]
+    return [question]
 
 
 def _entities(question: str) -> tuple[str, ...]:
@@ -73,28 +82,19 @@ def _entities(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _head(question: str) -> str | None:
-    q = question[0].lower() + question[1:] if question else question
-    for pattern in _HEAD:
-        m = pattern.search(q)
-        if m:
-            head = m.group(1).split()[-1]
-            if head[0].isupper() or head in _GENERIC_HEADS or head in STOPWORDS:
-                return None  # a name is checked as an entity; "which country" only sets the type
-            return head
-    return None
-
-
-def _new_name(sentence: str, question: str) -> bool:
-    """A capitalised word (not opening the sentence) that the question does not already contain."""
-    asked = {w.lower()[:5] for w in words(question)}
-    names = re.findall(r"(?<=[\w,;:)] )[A-Z][a-z][\w-]*", sentence)
-    return any(n.lower()[:5] not in asked for n in names)
-
-
 def mentions(entity: str, text: str) -> bool:
-    """Is `entity` in `text`? Names match on their first five letters (Russia/Russian, Tajik/Tajikistan)."""
+    """Is `entity` in `text`? Names match on their first five letters (Russia/Russian, Tajik/Tajikistan),
+    ignoring hyphens and apostrophes (Al-Jazeera/Al Jazeera, O'Neill/ONeill); numbers match exactly,
+    ordinals by their number (201st/201)."""
     if entity[0].isdigit():
-        return entity.replace(",", "") in {w.replace(",", "") for w in words(text)}
-    stem = entity.lower()[:5]
-    return any(w.startswith(stem) for w in words(text))
+        num = re.sub(r"(st|nd|rd|th)$", "", entity.replace(",", ""))
+        return any(re.sub(r"(st|nd|rd|th)$", "", w) == num for w in words(text))
+    key = fold(entity)[:5]
+    return any(w.startswith(key) for w in _folded_words(text))
+
+
+def _folded_words(text: str) -> list[str]:
+    # "Al-Jazeera" -> "aljazeera" as well as "al", "jazeera": a name matches however it is joined.
+    joined = [fold(t) for t in re.findall(r"[^\W_]+(?:[-'’\s][^\W_]+)+?", text)]
+    plain = [fold(w) for w in words(text)]
+    return joined + plain + [a + b for a, b in zip(plain, plain[1:])]

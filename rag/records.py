@@ -78,6 +78,7 @@ class Answer:
     grounded: float = 0.0  # mean support of the answer's sentences, in [0, 1]
     rewritten: str | None = None  # the standalone question a follow-up was rewritten into
     answerer: str = ""
+    confidence: float = 0.0  # the ranker's score of the best-answered part: what the decline threshold is compared with
 
 
 def chunk_id(source: str, text: str, occurrence: int = 0) -> str:
@@ -116,6 +117,7 @@ def answer_record(answer: Answer) -> dict:
         "grounded": round(answer.grounded, 3),
         "rewritten": answer.rewritten,
         "answerer": answer.answerer,
+        "confidence": round(answer.confidence, 4),
         "latency_ms": round(answer.latency_ms, 2),
         "notice": answer.notice,
     }

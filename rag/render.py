@@ -42,6 +42,7 @@ def answer_markdown(answer: Answer) -> str:
     """Markdown for the chat: escaped answer text, then the sources as a list."""
     body = escape_md(answer.text)
     body = re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", body)  # our own markers stay visible
+    body = re.sub(r"^((?:\\\*\\\*[^*]+?\\\*\\\*(?:; )?)+)", lambda m: m.group(1).replace("\\*", "*"), body)  # the short answer stays bold
     if answer.abstained:
         return f"_{body}_"
     sources = "\n".join(f"- **[{c.marker}]** {escape_md(describe_source(c))}  \n  > {escape_md(c.quote)}"

@@ -6,12 +6,12 @@ import time
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
-from rag.answer import Answerer, ExtractiveAnswerer
+from rag.answer import Answerer, ExtractiveAnswerer, decline, declines
 from rag.bm25 import Bm25Index
 from rag.chunk import TOKENIZER
-from rag.conversation import Conversation, llm_rewriter, rewrite
+from rag.conversation import Conversation, Rewriter, llm_rewriter, rewrite
 from rag.embed import CachedEmbedder, make_embedder
 from rag.errors import InputError, StoreError
 from rag.generate import GenerativeAnswerer
@@ -22,6 +22,7 @@ from rag.records import Answer, Filters, Hit
 from rag.retrieve import ChunkRetriever, Retriever
 from rag.settings import Settings
 from rag.manifest import manifest_for
+from rag.rank import SentenceRanker, load_model
 from rag.store import ChromaStore
 from rag.verify import verify
 
@@ -37,7 +38,7 @@ class Rag:
         self._embedder: CachedEmbedder | None = None
         self._checked = False
         self.bm25 = Bm25Index(settings.index_dir / "bm25" / settings.collection)
-        self._answerer: Answerer | None = None
+        self._answerer: tuple[Answerer, Rewriter] | None = None
         self._notice: str | None = None
 
     def variant(self, **updates) -> "Rag":
@@ -60,15 +61,28 @@ class Rag:
         return ChunkRetriever(self.store, self.embedder, self.bm25, self.settings.retriever)
 
     @property
+    def ranker(self) -> SentenceRanker:
+        return SentenceRanker(self.embedder, self.bm25, articles=self.store.article_texts)
+
+    @property
+    def threshold(self) -> float:
+        """The one decline threshold: the setting, or the one chosen on the dev sets with the model."""
+        chosen = self.settings.answer_threshold
+        return load_model().threshold if chosen is None else chosen
+
+    @property
     def answerer(self) -> Answerer:
-        """The configured answerer, chosen once; `auto` without a reachable LLM answers offline."""
+        return self._answerer_and_rewriter()[0]
+
+    def _answerer_and_rewriter(self) -> tuple[Answerer, Rewriter]:
+        """The one factory: the configured answerer and its follow-up rewriter, chosen once;
+        `auto` without a reachable LLM answers offline."""
         if self._answerer is None:
             backend, self._notice = choose(self.settings, self.settings.llm)
             if backend is None:
-                self._answerer = ExtractiveAnswerer(self.embedder, self.bm25, self.settings.min_score,
-                                                    self.settings.max_answer_sentences, self.store.article_texts)
+                self._answerer = (ExtractiveAnswerer(self.threshold, self.settings.max_answer_sentences), rewrite)
             else:
-                self._answerer = GenerativeAnswerer(backend, self.settings.llm_timeout, self.settings.min_score)
+                self._answerer = (GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend))
         return self._answerer
 
     def manifest(self) -> dict:
@@ -131,26 +145,28 @@ class Rag:
         return answer
 
     def stream(self, question: str, top_k: int | None = None, filters: Filters | None = None,
-               qid: str = "") -> Iterator[str | Answer]:
+               qid: str = "", history: Sequence[Answer] = ()) -> Iterator[str | Answer]:
         """Text as it is written, then the verified Answer (always the last item)."""
         started = time.perf_counter()
         question, hits = self._retrieve(question, top_k, filters)
-        answerer = self.answerer
-        if isinstance(answerer, GenerativeAnswerer) and hits and max(h.score for h in hits) >= self.settings.min_score:
-            parts = []
-            for token in answerer.stream(question, hits):
-                parts.append(token)
-                yield token
-            answer = answerer.finish(question, hits, "".join(parts))
-        else:
-            answer = answerer.answer(question, hits)
+        ranking = self.ranker.rank(question, hits)
+        answer = None
+        if declines(ranking, self.threshold):
+            answer = decline(question, hits, "no passage states what the question asks" if hits else "nothing matched")
             yield answer.text
+        else:
+            for event in self.answerer.reply(question, history, hits, ranking):
+                if isinstance(event, Answer):
+                    answer = event
+                else:
+                    yield event
+        assert answer is not None, "an answerer's reply ends with its Answer"
         answer = verify(answer, self._passages(answer, hits), self.embedder.embed)
-        notice = answer.notice or self._notice
+        notice = " ".join(n for n in (answer.notice, self._notice) if n) or None
         if not answer.abstained and not answer.citations:
             notice = "the model cited none of the sources: nothing in this answer is backed by the articles"
-        yield replace(answer, id=qid, notice=notice,
-                      latency_ms=(time.perf_counter() - started) * 1000)
+        yield replace(answer, id=qid, notice=notice, confidence=answer.confidence or max(
+            (p.confidence for p in ranking), default=0.0), latency_ms=(time.perf_counter() - started) * 1000)
 
     def _retrieve(self, question: str, top_k: int | None, filters: Filters | None) -> tuple[str, list[Hit]]:
         question = clean_question(question)
@@ -161,17 +177,17 @@ class Rag:
 
     @staticmethod
     def _passages(answer: Answer, hits: list[Hit]) -> dict[int, str]:
-        """What each valid [n] stands for: the quoted sentence, or for generated text the whole source."""
-        if answer.answerer == "extractive":
-            return {c.marker: c.quote for c in answer.citations}
-        return {n: h.chunk.text for n, h in enumerate(hits, 1)}
+        """What each [n] is checked against: the passage its citation quotes from (any answerer)."""
+        chunks = {h.chunk.id: h.chunk.text for h in hits}
+        return {c.marker: chunks.get(c.chunk_id, c.quote) for c in answer.citations}
 
     def conversation(self, top_k: int | None = None, filters: Filters | None = None,
                      turns: list[Answer] | None = None) -> Conversation:
-        """A chat that keeps history (continuing `turns`); follow-ups are rewritten by the LLM if one is in use."""
-        answerer = self.answerer
-        rewriter = llm_rewriter(answerer.backend) if isinstance(answerer, GenerativeAnswerer) else rewrite
-        return Conversation(lambda q: self.stream(q, top_k=top_k, filters=filters), rewriter, turns or [])
+        """A chat that keeps history (continuing `turns`); follow-ups are rewritten into standalone
+        questions (by the LLM when one is in use)."""
+        conv = Conversation(lambda q: None, self._answerer_and_rewriter()[1], turns or [])
+        conv.stream_answer = lambda q: self.stream(q, top_k=top_k, filters=filters, history=tuple(conv.turns))
+        return conv
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load)."""

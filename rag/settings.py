@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(20, ge=0, le=1024)
     top_k: int = Field(5, ge=1, le=100)
     retriever: Literal["dense", "bm25", "hybrid"] = Field("hybrid", description="Chunk ranking: dense, bm25 or hybrid (fused).")
-    min_score: float = Field(0.30, ge=-1.0, le=1.0, description="Below this cosine similarity nothing is relevant.")
+    answer_threshold: float | None = Field(
+        None, ge=0.0, le=1.0, description="Decline unless a sentence scores this (the ranker's 0-1 score); empty: the threshold chosen with the model.")
     max_answer_sentences: int = Field(3, ge=1, le=10)
     max_file_mb: float = Field(20.0, gt=0)
     gold_set: Path = Field(Path("eval/gold.jsonl"), description="Gold questions for `rag eval` and the web chat's Eval tab.")

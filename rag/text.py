@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep",
            "u.s", "u.k", "u.n", "n.w", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
@@ -54,14 +55,24 @@ def words(text: str) -> list[str]:
     return [w.lower().replace(",", "").replace("’", "'") for w in _WORD.findall(text)]
 
 
+def fold(word: str) -> str:
+    """Lower-cased, hyphens and apostrophes dropped: Al-Jazeera and "Al Jazeera" meet as aljazeera."""
+    return re.sub(r"[-'’\s]", "", word.lower())
+
+
+@lru_cache(maxsize=1)
+def _snowball():
+    import Stemmer  # PyStemmer: the Snowball stemmer BM25 uses too
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match troop/troops, stationed/station."""
-    if word.isdigit() or len(word) <= 4:
+    """The word's Snowball stem: troops/troop, stationed/station, attacks/attacking."""
+    if word.isdigit() or len(word) <= 3:
         return word
-    for suffix in ("'s", "ies", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    return _snowball().stemWord(word.replace("'", ""))
 
 
 def content_terms(text: str) -> set[str]:

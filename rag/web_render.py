@@ -72,6 +72,7 @@ def _marked_text(answer: Answer, turn: int) -> str:
         if s and s in text:
             text = text.replace(s, f'<span class="unsupported" title="Not supported by its cited source">{s}</span>'
                                    f'<span class="unsupported-mark" title="Not supported by its cited source">⚠</span>', 1)
+    text = re.sub(r"^((?:\*\*[^*]+\*\*(?:; )?)+)", lambda m: re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", m.group(1)), text)
     return re.sub(r"\[(\d+)\]", lambda m: f'<a class="cite" href="#src-{turn}-{m.group(1)}">[{m.group(1)}]</a>', text)
 
 

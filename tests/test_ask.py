@@ -71,7 +71,7 @@ def test_bad_date_filter_names_the_field(sample_rag):
 
 @pytest.mark.parametrize("question,kind", [
     ("How many troops are there?", "quantity"), ("When did Putin visit?", "date"),
-    ("Who is the foreign minister?", "person"), ("Where is the base?", "place"), ("Why did Russia act?", None),
+    ("Who is the foreign minister?", "person"), ("Where is the base?", "place"), ("Why did Russia act?", "reason"), ("How much money did the appeal raise?", "money"), ("Which company cut jobs?", "org"), ("What is the name of the judge?", "person"), ("What happened next?", None),
 ])
 def test_question_type_detection(question, kind):
     assert analyze(question).kind == kind

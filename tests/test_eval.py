@@ -91,7 +91,7 @@ def test_sweep_and_compare_write_reports_with_plots(tmp_path, monkeypatch):
 def test_bad_sweep_spec_is_refused():
     with pytest.raises(InputError, match="expected SETTING=V1,V2"):
         parse_sweep(["nonsense=1,2"])
-    assert parse_sweep(["top_k=3,5", "min_score=0.2"]) == {"top_k": [3, 5], "min_score": [0.2]}
+    assert parse_sweep(["top_k=3,5", "answer_threshold=0.2"]) == {"top_k": [3, 5], "answer_threshold": [0.2]}
 
 
 def test_generated_drafts_are_answerable_by_their_own_evidence(sample_rag, tmp_path, monkeypatch):

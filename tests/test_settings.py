@@ -12,10 +12,10 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def test_precedence_toml_then_env_then_overrides(tmp_path, monkeypatch):
     toml = tmp_path / "rag.toml"
-    toml.write_text("top_k = 7\nchunk_size = 300\nmin_score = 0.5\n")
+    toml.write_text("top_k = 7\nchunk_size = 300\nanswer_threshold = 0.5\n")
     monkeypatch.setenv("RAG_CHUNK_SIZE", "256")
-    s = load_settings(toml, min_score=0.2)
-    assert (s.top_k, s.chunk_size, s.min_score) == (7, 256, 0.2)
+    s = load_settings(toml, answer_threshold=0.2)
+    assert (s.top_k, s.chunk_size, s.answer_threshold) == (7, 256, 0.2)
 
 
 def test_rag_toml_in_working_dir_is_picked_up(tmp_path, monkeypatch):
