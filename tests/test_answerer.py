@@ -104,7 +104,9 @@ def test_relative_dates_in_quotes_are_shown_with_the_article_date(sample_rag):
         assert sample_rag.store.get_article(c.source).text[c.start:c.end] == c.quote
 
 
-def test_untitled_story_lead_is_quoted_and_undated_said_once(tmp_path):
+@pytest.fixture
+def untitled_rag(tmp_path):
+    """One wire story that opens with its lead (no headline line) and carries no date."""
     from conftest import make_rag
 
     folder = tmp_path / "news"
@@ -112,20 +114,17 @@ def test_untitled_story_lead_is_quoted_and_undated_said_once(tmp_path):
     (folder / "untitled.txt").write_text(UNTITLED)
     rag = make_rag(tmp_path / "index")
     rag.ingest([folder])
-    answer = rag.ask("Who did the Zorbian parliament elect as speaker?")
+    return rag
+
+
+def test_untitled_story_lead_is_quoted_and_undated_said_once(untitled_rag):
+    answer = untitled_rag.ask("Who did the Zorbian parliament elect as speaker?")
     assert answer.text.startswith("**Marta Quell** — The Zorbian parliament last night elected")
     assert answer.notice.count("undated") == 1 and "last night" in answer.notice
 
 
-def test_a_multi_part_question_answers_or_declines_each_part(tmp_path):
-    from conftest import make_rag
-
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "untitled.txt").write_text(UNTITLED)
-    rag = make_rag(tmp_path / "index")
-    rag.ingest([folder])
-    answer = rag.ask("Who was elected speaker and by how many votes?")
+def test_a_multi_part_question_answers_or_declines_each_part(untitled_rag):
+    answer = untitled_rag.ask("Who was elected speaker and by how many votes?")
     assert answer.text.startswith("**Marta Quell**") and answer.text.count("[1]") == 1  # one sentence, quoted once
     assert "**61 votes" in answer.text or "not how many" in answer.notice  # the second part: answered or declined
 
