@@ -47,11 +47,13 @@ TITLE_MAX_WORDS = 25
 def find_title(lines: list[str]) -> int | None:
     """Index of the headline, or None when the story opens with its lead (wire copy often does).
     A headline is the first line of 3+ words that is not chrome, a date or metadata, and is short
-    (at most TITLE_MAX_WORDS words), without a full stop at its end, and followed by a blank line."""
+    (at most TITLE_MAX_WORDS words), without a full stop at its end, and followed by a blank line
+    (or a date line)."""
     for i, line in enumerate(lines[:40]):
         if line and len(line.split()) >= 3 and not is_boilerplate(line) and not is_date_line(line):
             short = len(line.split()) <= TITLE_MAX_WORDS and not re.search(r"[.!;,][\"'”’)]*$", line)
-            alone = i + 1 >= len(lines) or not lines[i + 1]
+            after = lines[i + 1] if i + 1 < len(lines) else ""
+            alone = not after or is_date_line(after) or is_boilerplate(after)  # a dateline may sit under it
             return i if short and alone else None
     return None
 
