@@ -112,7 +112,7 @@ def test_02_answer_with_citation_and_highlighted_source(page):
 
 
 def test_03_declined_answer_looks_distinct(page):
-    answer = ask(page, "What is the population of Tajikistan?")
+    answer = ask(page, "What is the capital of Australia?")
     assert "declined" in answer.get_attribute("class") and "Not in the articles" in answer.inner_text()
     shot(page, "04-declined")
 
