@@ -23,6 +23,7 @@ PAIRS = [  # (previous standalone question, follow-up, the standalone question a
     ("What did Putin say about the Islamic State?", "And what did he say about the Taliban?",
      "What did Putin say about the Taliban?"),
     ("How many troops does the 201st base have?", "Who commands it?", "Who commands the 201st base?"),
+    ("How many troops does the 201st base have?", "Who is its commander?", "Who is the 201st base's commander?"),
     ("When did Nazarbaev come to power?", "Who will he hand his powers to?", "Who will Nazarbaev hand his powers to?"),
     ("Where did the bushfires start?", "How many homes did they destroy?", "How many homes did the bushfires destroy?"),
     ("Who appointed Brian Greig as interim leader?", "Why did they reject Aden Ridgeway?",

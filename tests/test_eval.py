@@ -122,3 +122,35 @@ def test_chunk_relevance_counts_unretrieved_evidence_chunks():
                      lambda s: text, lambda s: chunks)
     assert (row["chunk_hit"], row["chunk_recall"], row["chunk_mrr"]) == (1.0, 0.5, 1.0)
     assert row["evidence_recall"] == 0.0  # c2 alone stops mid-sentence
+
+
+def test_suite_runs_each_gold_set_on_its_own_corpus_and_lists_wrong_answers(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "eval").mkdir(parents=True)
+    shutil.copytree(CORPUS, repo / "corpus")
+    gold = repo / "eval" / "g.jsonl"
+    gold.write_text(
+        '{"id": "s1", "question": "How many students from Tajikistan study in Russia?", "gold_sources": '
+        '["002_3e4b70f7a6e2aa7f.txt"], "key_facts": ["21,000"], "reference": "21,000 students."}\n'
+        '{"id": "s2", "question": "Who won the 2018 FIFA World Cup?", "answerable": false}\n'
+        '{"id": "s3", "question": "How many students from Tajikistan study in Russia?", "gold_sources": '
+        '["002_3e4b70f7a6e2aa7f.txt"], "key_facts": ["99,999"], "reference": "A wrong gold answer."}\n')
+    suite = repo / "eval" / "suite.json"
+    suite.write_text('[{"name": "tiny", "gold": "eval/g.jsonl", "corpora": ["corpus"]}]')
+    result = CliRunner().invoke(app, ["eval", "suite", "--suite", str(suite), "--reports", str(tmp_path / "r"),
+                                      "--name", "run"])
+    assert result.exit_code == 0, result.output
+    assert "tiny" in result.stdout and "key_fact_accuracy" in result.stdout
+    report = (tmp_path / "r" / "run" / "tiny" / "report.md").read_text()
+    assert "## Decline threshold trade-off" in report and "| 0.50 |" in report
+    assert "## Wrong answers (1)" in report and "**s3**" in report and "A wrong gold answer." in report
+    rows = [json.loads(x) for x in (tmp_path / "r" / "run" / "tiny" / "results.jsonl").read_text().splitlines()]
+    assert all(0 <= r["confidence"] <= 1 for r in rows) and rows[0]["correct_if_answered"] == 1.0
+
+
+def test_a_suite_file_without_corpora_is_refused(tmp_path):
+    bad = tmp_path / "eval" / "suite.json"
+    bad.parent.mkdir()
+    bad.write_text('[{"name": "x", "gold": "eval/g.jsonl"}]')
+    result = CliRunner().invoke(app, ["eval", "suite", "--suite", str(bad)])
+    assert result.exit_code != 0 and "needs name, gold and corpora" in result.output
