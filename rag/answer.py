@@ -57,7 +57,7 @@ class ExtractiveAnswerer:
         yield answer
 
     def answer(self, question: str, hits: list[Hit], ranking: list[PartRanking]) -> Answer:
-        answered = [p for p in ranking if p.ranked and p.confidence >= self.threshold]
+        answered = [p for p in ranking if p.ranked and not declines([p], self.threshold)]  # part by part
         if not answered:
             return decline(question, hits, "no passage states what the question asks")
         limit = self.max_sentences if len(ranking) == 1 else 1
@@ -78,8 +78,7 @@ class ExtractiveAnswerer:
                 undated += annotate(c.text, c.hit.date)[1]
         text, citations = compose(groups, shorts)
         return Answer(question, text, abstained=False, citations=tuple(citations), hits=tuple(hits),
-                      answerer=self.name, confidence=confidence(ranking),
-                      notice=_notice(ranking, answered, undated))
+                      answerer=self.name, notice=_notice(ranking, answered, undated))
 
 
 def _select(part: PartRanking, limit: int) -> list[Scored]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rag.records import Citation, Hit
@@ -14,6 +15,15 @@ class Evidence:
     start: int  # offsets of `text` in the article
     end: int
     text: str
+
+
+_LEAD = re.compile(r"^((?:\*\*[^*]+\*\*(?:; )?)+) — ")  # what compose puts before a quote: "**7,000 troops** — "
+
+
+def split_lead(text: str) -> tuple[list[str], str]:
+    """(the short answers an answer opens with, the rest): for renderers to bold, for checks to skip."""
+    m = _LEAD.match(text)
+    return (re.findall(r"\*\*([^*]+)\*\*", m.group(1)), text[m.end():]) if m else ([], text)
 
 
 def year_of(date: str | None) -> str | None:

@@ -106,21 +106,19 @@ def suite(
     """Every gold set of the suite on a fresh index of its own corpora, one report each and a table.
 
     Example: rag eval suite --name after-change (sample, held-out, dev corpus, and both with distractors)."""
-    from rag.eval_gold import load_gold
-    from rag.eval_report import write_run
+    from rag.eval_report import fmt, write_run
     from rag.eval_run import load_suite, run_suite, summarize
 
     settings = load_settings(config)
     entries = load_suite(spec)
     folder = reports / (name or time.strftime("suite-%Y%m%d-%H%M%S"))
     with _progress() as bar:
-        task = bar.add_task("evaluating", total=sum(len(load_gold(e["gold"])) for e in entries), item="")
+        task = bar.add_task("evaluating", total=sum(len(e["items"]) for e in entries), item="")
         runs = run_suite(settings, entries, lambda: bar.update(task, advance=1))
     table = {}
     for entry, rows in runs:
         table[entry["name"]] = summarize(rows)
-        write_run(folder / entry["name"], rows, table[entry["name"]], settings.model_dump(mode="json"),
-                  load_gold(entry["gold"]))
+        write_run(folder / entry["name"], rows, table[entry["name"]], settings.model_dump(mode="json"), entry["items"])
     if as_json:
         typer.echo(json.dumps(table))
     else:
@@ -128,12 +126,8 @@ def suite(
                 "article_hit", "latency_p50_ms"]
         typer.echo(f"{'set':22}" + "".join(f"{k[:22]:>24}" for k in keys))
         for set_name, summary in table.items():
-            typer.echo(f"{set_name:22}" + "".join(f"{_num(summary.get(k)):>24}" for k in keys))
+            typer.echo(f"{set_name:22}" + "".join(f"{fmt(summary.get(k)):>24}" for k in keys))
     err.print(f"reports: {folder}/*/report.md")
-
-
-def _num(value) -> str:
-    return "—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 @eval_app.command()

@@ -26,7 +26,7 @@ def write_run(folder: Path, rows: list[dict], summary: dict, settings: dict, gol
     _bar_plot(folder / "metrics.png", summary)
     _latency_plot(folder / "latency.png", [r["latency_ms"] for r in rows])
     lines = [f"# Eval: {folder.name}", "", _settings_line(settings), "", "| metric | value |", "|---|---|"]
-    lines += [f"| {k} | {_fmt(summary.get(k))} |" for k in ["questions", "answerable", "unanswerable"] + RETRIEVAL_KEYS
+    lines += [f"| {k} | {fmt(summary.get(k))} |" for k in ["questions", "answerable", "unanswerable"] + RETRIEVAL_KEYS
               + ANSWER_KEYS + ["declined_unanswerable", "latency_p50_ms", "latency_p95_ms"]]
     lines += ["", "![metrics](metrics.png)", "", "![latency](latency.png)", ""]
     if all("confidence" in r for r in rows):
@@ -43,8 +43,8 @@ def _tradeoff_lines(folder: Path, rows: list[dict], settings: dict) -> list[str]
     lines = ["## Decline threshold trade-off", "",
              f"Declined when the confidence is below the threshold (now `{settings.get('answer_threshold') or 'the model default'}`).", "",
              "| threshold | accuracy | answerable declined | unanswerable answered |", "|---|---|---|---|"]
-    lines += [f"| {t['threshold']:.2f} | {_fmt(t['accuracy'])} | {_fmt(t['answerable_declined'])} | "
-              f"{_fmt(t['unanswerable_answered'])} |" for t in table]
+    lines += [f"| {t['threshold']:.2f} | {fmt(t['accuracy'])} | {fmt(t['answerable_declined'])} | "
+              f"{fmt(t['unanswerable_answered'])} |" for t in table]
     return lines + ["", "![trade-off](tradeoff.png)", ""]
 
 
@@ -53,7 +53,7 @@ def _wrong_lines(wrong: list[dict]) -> list[str]:
     for w in wrong:
         cited = ", ".join(w["cited"]) or "none"
         lines += [f"- **{w['id']}** {w['question']}", f"  - expected: {w['expected']}",
-                  f"  - said: {w['said']}", f"  - cited: {cited}; confidence {_fmt(w['confidence'])}"]
+                  f"  - said: {w['said']}", f"  - cited: {cited}; confidence {fmt(w['confidence'])}"]
     return lines + [""]
 
 
@@ -65,7 +65,7 @@ def write_sweep(folder: Path, runs: list[tuple[dict, dict]]) -> Path:
     head = params + TABLE_KEYS
     lines = [f"# Sweep: {folder.name}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for p, s in runs:
-        lines.append("| " + " | ".join([str(p[k]) for k in params] + [_fmt(s.get(k)) for k in TABLE_KEYS]) + " |")
+        lines.append("| " + " | ".join([str(p[k]) for k in params] + [fmt(s.get(k)) for k in TABLE_KEYS]) + " |")
     _sweep_plot(folder / "sweep.png", runs)
     lines += ["", "![metric by setting](sweep.png)", ""]
     (folder / "report.md").write_text("\n".join(lines))
@@ -99,7 +99,7 @@ def _load_rows(folder: Path) -> dict[str, dict]:
     return {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
 
 
-def _fmt(value) -> str:
+def fmt(value) -> str:
     return "—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 

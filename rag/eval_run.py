@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import tempfile
 from pathlib import Path
 from typing import Callable
 
 from rag.conversation import rewrite
 from rag.errors import InputError
-from rag.eval_gold import GoldItem
+from rag.eval_gold import GoldItem, load_gold
 from rag.eval_metrics import (
     covered,
     has_fact,
@@ -215,8 +216,7 @@ def wrong_answers(rows: list[dict], gold: dict[str, GoldItem]) -> list[dict]:
 
 
 def load_suite(path: Path) -> list[dict]:
-    """The gold sets of a suite file, each with the corpus folders it is asked against."""
-    import json
+    """The gold sets of a suite file (read and checked), each with the corpus folders it is asked against."""
 
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
@@ -226,13 +226,12 @@ def load_suite(path: Path) -> list[dict]:
     for n, e in enumerate(entries if isinstance(entries, list) else [None]):
         if not isinstance(e, dict) or not {"name", "gold", "corpora"} <= set(e):
             raise InputError(f"{path}: entry {n} needs name, gold and corpora")
-    return [{"name": e["name"], "gold": base / e["gold"], "corpora": [base / c for c in e["corpora"]]} for e in entries]
+    return [{"name": e["name"], "items": load_gold(base / e["gold"]), "corpora": [base / c for c in e["corpora"]]}
+            for e in entries]
 
 
 def run_suite(base: Settings, entries: list[dict], progress: Callable[[], None] | None = None) -> list[tuple[dict, list[dict]]]:
     """Each gold set against a fresh index of its corpora (one index per distinct set of corpora)."""
-    from rag.eval_gold import load_gold
-
     out, rags = [], {}
     with tempfile.TemporaryDirectory(prefix="rag-suite-") as tmp:
         for entry in entries:
@@ -241,7 +240,7 @@ def run_suite(base: Settings, entries: list[dict], progress: Callable[[], None] 
                 settings = base.model_copy(update={"index_dir": Path(tmp) / f"i{len(rags)}", "chroma_url": None})
                 rags[key] = Rag(settings)
                 rags[key].ingest(entry["corpora"])
-            out.append((entry, evaluate(rags[key], load_gold(entry["gold"]), progress)))
+            out.append((entry, evaluate(rags[key], entry["items"], progress)))
     return out
 
 

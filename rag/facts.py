@@ -7,6 +7,7 @@ asked for when it has one. Pure and shared by the ranker's features and the answ
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.text import fold
 
@@ -32,7 +33,7 @@ _DATE = re.compile(
     rf"|{_RELATIVE})\b", re.I)
 _NAME = r"[A-Z][\w'’.-]*(?:\s(?:(?:de|van|von|al|bin|du|la|le)\s)?[A-Z][\w'’.-]*)*"
 _TITLES = r"(?:Mr|Mrs|Ms|Dr|Sir|Senator|Sen\.|President|Prime Minister|Minister|Premier|Judge|Justice|Captain|Coach|Chief|General|Gen\.|Colonel|Inspector|Superintendent|Professor|Pope|King|Queen|Prince|Princess)"
-_PERSON = re.compile(rf"(?:{_TITLES}\s)?{_NAME}")
+_NAMED = re.compile(rf"(?:{_TITLES}\s)?{_NAME}")
 _PLACE = re.compile(rf"\b(?:in|at|near|from|to|into|outside|across|off|around|towards|inside) (?:the )?(?P<name>{_NAME})")
 _REASON = re.compile(r"\b(because|since|after|due to|owing to|as a result|following|over|amid|in protest|"
                      r"in order to|to (?:help|protect|prevent|stop|avoid|ensure|support|counter)|so that|"
@@ -64,8 +65,14 @@ def holds(kind: str | None, sentence: str, question: str = "") -> float:
 
 def _new(span: str, question: str) -> bool:
     """A span the question does not already name (answering "Who met Putin?" with "Putin" is no answer)."""
-    asked = {fold(w)[:5] for w in re.findall(r"[\w'’-]+", question)}
+    asked = _asked(question)
     return any(fold(w)[:5] not in asked for w in re.findall(r"[\w'’-]+", span) if w[:1].isupper() or w[:1].isdigit())
+
+
+@lru_cache(maxsize=256)
+def _asked(question: str) -> frozenset[str]:
+    # Every span of every candidate sentence is checked against the same question.
+    return frozenset(fold(w)[:5] for w in re.findall(r"[\w'’-]+", question))
 
 
 def _first(pattern: re.Pattern, sentence: str, question: str, keep=lambda s: True) -> str | None:
@@ -125,11 +132,11 @@ def _person(sentence: str, question: str) -> str | None:
 
 
 def _place(sentence: str, question: str) -> str | None:
-    return _name(_PLACE, sentence, question) or _name(_PERSON, sentence, question)
+    return _name(_PLACE, sentence, question) or _name(_NAMED, sentence, question)
 
 
 def _org(sentence: str, question: str) -> str | None:
-    return _name(_PERSON, sentence, question)
+    return _name(_NAMED, sentence, question)
 
 
 _FINDERS = {"quantity": _quantity, "money": _money, "date": _date, "person": _person, "place": _place,

@@ -8,6 +8,7 @@ Pure: vectors and word statistics come in, numbers go out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -15,10 +16,10 @@ import numpy as np
 from rag.facts import holds, known
 from rag.question import QuestionInfo, mentions
 from rag.records import Hit
-from rag.text import QUESTION_WORDS, STOPWORDS, content_terms, stem, words
+from rag.text import content_terms, stem, words
 
 NAMES = ("sim", "sim_gap", "hit", "hit_gap", "cov_sent", "cov_ctx", "ent_sent", "ent_article", "holds",
-         "lead", "early", "novelty", "length", "headline", "miss_sent", "miss_ctx", "type_miss")
+         "lead", "early", "novelty", "length", "miss_sent", "miss_ctx", "type_miss")
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,18 @@ class Candidate:
     end: int
     text: str
     lead: bool  # the story's first sentence after any headline
-    headline: bool
     article: str = ""  # the whole article's text (the chunk's when unknown)
 
 
-def weights(question: str, idf: Callable[[str], float]) -> dict[str, float]:
+def weights(info: QuestionInfo, idf: Callable[[str], float]) -> dict[str, float]:
     """IDF weight of each content word of the question (stemmed)."""
-    terms = {stem(w) for w in words(question) if w not in STOPWORDS and w not in QUESTION_WORDS and len(w) > 1}
-    return {t: idf(t) for t in terms}
+    return {t: idf(t) for t in info.terms}
+
+
+@lru_cache(maxsize=4096)
+def _stems(text: str) -> frozenset[str]:
+    # A chunk is read by each of its sentences' features: stemmed once per text.
+    return frozenset(stem(w) for w in words(text))
 
 
 def coverage(wts: dict[str, float], text: str) -> float:
@@ -45,7 +50,7 @@ def coverage(wts: dict[str, float], text: str) -> float:
     total = sum(wts.values())
     if not total:
         return 0.0
-    present = {stem(w) for w in words(text)}
+    present = _stems(text)
     return sum(wt for t, wt in wts.items() if t in present) / total
 
 
@@ -54,7 +59,7 @@ def missing(wts: dict[str, float], text: str) -> float:
     a near miss ("the date of the funeral" against a story of the death) lacks one rare word."""
     if not wts:
         return 0.0
-    present = {stem(w) for w in words(text)}
+    present = _stems(text)
     return max((wt for t, wt in wts.items() if t not in present), default=0.0) / max(max(wts.values()), 1e-9)
 
 
@@ -65,11 +70,11 @@ def lexical(info: QuestionInfo, wts: dict[str, float], cand: Candidate) -> list[
     in_ctx = sum(mentions(e, cand.article or cand.hit.chunk.text) for e in ents) / len(ents) if ents else 1.0
     own = content_terms(cand.text)
     novelty = len(own - info.terms) / len(own) if own else 0.0
+    kind = holds(info.kind, cand.text, info.text)
     return [coverage(wts, cand.text), coverage(wts, cand.hit.chunk.text), in_sent, in_ctx,
-            holds(info.kind, cand.text, info.text), float(cand.lead), 1.0 / (1.0 + cand.start / 1000.0),
-            novelty, min(len(cand.text.split()), 60) / 60.0, float(cand.headline),
-            missing(wts, cand.text), missing(wts, cand.hit.chunk.text),
-            float(known(info.kind) and not holds(info.kind, cand.text, info.text))]
+            kind, float(cand.lead), 1.0 / (1.0 + cand.start / 1000.0),
+            novelty, min(len(cand.text.split()), 60) / 60.0,
+            missing(wts, cand.text), missing(wts, cand.hit.chunk.text), float(known(info.kind) and not kind)]
 
 
 def first_stage(lex: list[float], hit_score: float) -> float:

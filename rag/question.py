@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.text import STOPWORDS, content_terms, fold, words
 
@@ -87,14 +88,26 @@ def mentions(entity: str, text: str) -> bool:
     ignoring hyphens and apostrophes (Al-Jazeera/Al Jazeera, O'Neill/ONeill); numbers match exactly,
     ordinals by their number (201st/201)."""
     if entity[0].isdigit():
-        num = re.sub(r"(st|nd|rd|th)$", "", entity.replace(",", ""))
-        return any(re.sub(r"(st|nd|rd|th)$", "", w) == num for w in words(text))
-    key = fold(entity)[:5]
-    return any(w.startswith(key) for w in _folded_words(text))
+        return _cardinal(entity.replace(",", "")) in _numbers_in(text)
+    return fold(entity)[:5] in _prefixes_in(text)
 
 
-def _folded_words(text: str) -> list[str]:
-    # "Al-Jazeera" -> "aljazeera" as well as "al", "jazeera": a name matches however it is joined.
+def _cardinal(number: str) -> str:
+    return re.sub(r"(st|nd|rd|th)$", "", number)
+
+
+# An article is checked for every question name by every one of its candidate sentences:
+# its words are read once per text, not once per check.
+@lru_cache(maxsize=1024)
+def _numbers_in(text: str) -> frozenset[str]:
+    return frozenset(_cardinal(w) for w in words(text))
+
+
+@lru_cache(maxsize=1024)
+def _prefixes_in(text: str) -> frozenset[str]:
+    """The first 1-5 letters of every word, with hyphens and apostrophes folded; "Al-Jazeera" and
+    "Al Jazeera" also as "aljazeera": a name matches however it is joined."""
     joined = [fold(t) for t in re.findall(r"[^\W_]+(?:[-'’\s][^\W_]+)+?", text)]
     plain = [fold(w) for w in words(text)]
-    return joined + plain + [a + b for a, b in zip(plain, plain[1:])]
+    folded = joined + plain + [a + b for a, b in zip(plain, plain[1:])]
+    return frozenset(w[:k] for w in folded for k in range(1, 6))

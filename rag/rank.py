@@ -100,7 +100,7 @@ def candidates(hits: list[Hit], articles: dict[str, str] | None = None) -> list[
                 continue  # a headline is never quoted as the answer: the story's sentences are
             seen.add(key)
             lead = hit.chunk.ordinal == 0 and i == (1 if titled else 0)
-            out.append(Candidate(hit, hit.chunk.start + s, hit.chunk.start + e, text, lead, False,
+            out.append(Candidate(hit, hit.chunk.start + s, hit.chunk.start + e, text, lead,
                                  articles.get(hit.chunk.source, "")))
     return out
 
@@ -108,9 +108,9 @@ def candidates(hits: list[Hit], articles: dict[str, str] | None = None) -> list[
 class SentenceRanker:
     """Cheap to build; the model and the embedder are used on the first question."""
 
-    def __init__(self, embedder: Embedder, stats: WordStats | None = None, model: Callable[[], Model] = load_model,
+    def __init__(self, embedder: Embedder, stats: WordStats | None = None,
                  articles: Callable[[list[str]], dict[str, str]] | None = None) -> None:
-        self.embedder, self.stats, self.model, self.articles = embedder, stats, model, articles
+        self.embedder, self.stats, self.articles = embedder, stats, articles
 
     def candidates(self, hits: list[Hit]) -> list[Candidate]:
         texts = self.articles(sorted({h.chunk.source for h in hits})) if self.articles and hits else {}
@@ -125,7 +125,7 @@ class SentenceRanker:
     def features(self, info: QuestionInfo, cands: list[Candidate]) -> tuple[list[Candidate], np.ndarray, np.ndarray]:
         """(shortlisted candidates, their feature rows, their vectors): what the model scores."""
         idf = self.stats.idf if self.stats else (lambda w: 1.0)
-        wts = weights(info.text, idf)
+        wts = weights(info, idf)
         lex = [lexical(info, wts, c) for c in cands]
         order = sorted(range(len(cands)), key=lambda i: -first_stage(lex[i], cands[i].hit.score))[:SHORTLIST]
         if not order:
@@ -136,7 +136,7 @@ class SentenceRanker:
         return short, matrix(sims, short, [lex[i] for i in order]), vecs[1:]
 
     def _rank_part(self, info: QuestionInfo, cands: list[Candidate]) -> PartRanking:
-        model = self.model()
+        model = load_model()
         short, x, vecs = self.features(info, cands)
         scores = model.predict(x)
         ranked = sorted((Scored(c, float(s), v, row) for c, s, v, row in zip(short, scores, vecs, x)),

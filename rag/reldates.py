@@ -54,8 +54,6 @@ def resolve(expr: str, article_date: str | None) -> str | None:
     day, has_year = d
     if word in ("week", "month", "year"):
         return _period(mod, word, day, has_year)
-    if day.day == 0:
-        return None
     if word in ("today", "tonight", "overnight"):
         target = day
     elif word == "yesterday" or (word == "night" and mod == "last"):
@@ -88,7 +86,7 @@ def _period(mod: str, word: str, day: date, has_year: bool) -> str | None:
 
 
 def _parse(iso: str | None) -> tuple[date, bool] | None:
-    """(date, whether the year is known); day-less dates keep day 0 out of reach via None for days."""
+    """(date, whether the year is known), for dates precise to the day; None otherwise."""
     if not iso:
         return None
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})|--(\d{2})-(\d{2})|(\d{4})-(\d{2})|(\d{4})", iso)

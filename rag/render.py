@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rag.cite import split_lead
 from rag.records import Answer, Citation
 
 
@@ -40,9 +41,10 @@ def escape_md(text: str) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     """Markdown for the chat: escaped answer text, then the sources as a list."""
-    body = escape_md(answer.text)
-    body = re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", body)  # our own markers stay visible
-    body = re.sub(r"^((?:\\\*\\\*[^*]+?\\\*\\\*(?:; )?)+)", lambda m: m.group(1).replace("\\*", "*"), body)  # the short answer stays bold
+    shorts, rest = split_lead(answer.text)
+    body = re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", escape_md(rest))  # our own markers stay visible
+    if shorts:  # the short answer stays bold
+        body = "; ".join(f"**{escape_md(s)}**" for s in shorts) + " — " + body
     if answer.abstained:
         return f"_{body}_"
     sources = "\n".join(f"- **[{c.marker}]** {escape_md(describe_source(c))}  \n  > {escape_md(c.quote)}"

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from rag.answer import Answerer, ExtractiveAnswerer, decline, declines
+from rag.answer import Answerer, ExtractiveAnswerer, confidence, decline, declines
 from rag.bm25 import Bm25Index
 from rag.chunk import TOKENIZER
 from rag.conversation import Conversation, Rewriter, llm_rewriter, rewrite
@@ -165,8 +165,8 @@ class Rag:
         notice = " ".join(n for n in (answer.notice, self._notice) if n) or None
         if not answer.abstained and not answer.citations:
             notice = "the model cited none of the sources: nothing in this answer is backed by the articles"
-        yield replace(answer, id=qid, notice=notice, confidence=answer.confidence or max(
-            (p.confidence for p in ranking), default=0.0), latency_ms=(time.perf_counter() - started) * 1000)
+        yield replace(answer, id=qid, notice=notice, confidence=confidence(ranking),
+                      latency_ms=(time.perf_counter() - started) * 1000)
 
     def _retrieve(self, question: str, top_k: int | None, filters: Filters | None) -> tuple[str, list[Hit]]:
         question = clean_question(question)
@@ -185,9 +185,8 @@ class Rag:
                      turns: list[Answer] | None = None) -> Conversation:
         """A chat that keeps history (continuing `turns`); follow-ups are rewritten into standalone
         questions (by the LLM when one is in use)."""
-        conv = Conversation(lambda q: None, self._answerer_and_rewriter()[1], turns or [])
-        conv.stream_answer = lambda q: self.stream(q, top_k=top_k, filters=filters, history=tuple(conv.turns))
-        return conv
+        return Conversation(lambda q, history: self.stream(q, top_k=top_k, filters=filters, history=history),
+                            self._answerer_and_rewriter()[1], turns or [])
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load)."""

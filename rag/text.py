@@ -21,12 +21,6 @@ most other such only own same too very just up down out off again further once d
 below between through while until because per via said says say told according one ones its
 """.split())
 QUESTION_WORDS = frozenset("what which who whom whose when where why how many much does did do is are was were".split())
-_NUMBER_WORDS = re.compile(r"\b(hundreds?|thousands?|millions?|billions?|dozens?|two|three|four|five|six|seven|"
-                           r"eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|half|quarter)\b", re.I)
-_DATE_WORDS = re.compile(r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|"
-                         r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-                         r"yesterday|today)\b", re.I)
-_YEAR = re.compile(r"^(1[89]|20)\d{2}$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -82,22 +76,6 @@ def content_terms(text: str) -> set[str]:
 
 def numbers(text: str) -> set[str]:
     return {w for w in words(text) if w[0].isdigit()}
-
-
-def has_quantity(text: str) -> bool:
-    """A count or amount: a number that is not a year or an ordinal, or a number word."""
-    text = re.sub(r"\bNo\.\s*\d+", "", text)  # "base No. 201" names a thing, it counts nothing
-    counts = {n for n in numbers(text) if not _YEAR.match(n) and n[-1].isdigit()}
-    return bool(counts or _NUMBER_WORDS.search(text))
-
-
-def has_date(text: str) -> bool:
-    return bool(_DATE_WORDS.search(text))
-
-
-def has_statement(text: str) -> bool:
-    """Reported speech: a quotation or a verb of saying."""
-    return bool(re.search(r"[\"“”]|\b(said|says|told|stated|stressed|noted|added|announced|declared|emphasized)\b", text))
 
 
 _INSTRUCTION = re.compile(

@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from rag.cite import split_lead
 from rag.records import Answer
 from rag.reldates import strip_notes
 from rag.text import content_terms, numbers, sentence_spans
@@ -19,7 +20,6 @@ from rag.text import content_terms, numbers, sentence_spans
 SUPPORT_THRESHOLD = 0.6
 _CLAIM = re.compile(r"(.+?)((?:\s*\[\d+\])+)\s*([.!?…]?)(?=\s|$)", re.S)
 _YEAR_NOTE = re.compile(r"^\((?:\d{4}|year unknown)(?:, (?:\d{4}|year unknown))*\)\s*")  # added by cite.compose
-_SHORT = re.compile(r"^\*\*[^*]+\*\*(?:; \*\*[^*]+\*\*)* — ")  # the short answer cite.compose puts first: words of the quote
 _MARKER = re.compile(r"\s?\[(\d+)\]")
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -41,7 +41,8 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
 def _add_sentences(segment: str, markers: list[int], out: list[tuple[str, list[int]]]) -> None:
     spans = sentence_spans(segment)
     for i, (s, e) in enumerate(spans):
-        claim = _YEAR_NOTE.sub("", _SHORT.sub("", strip_notes(segment[s:e].strip())))
+        # The short answer repeats words of the quote; the notes are ours: neither is a claim.
+        claim = _YEAR_NOTE.sub("", split_lead(strip_notes(segment[s:e].strip()))[1])
         if claim:
             out.append((claim, markers if i == len(spans) - 1 else []))
 

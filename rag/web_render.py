@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+from rag.cite import split_lead
 from rag.records import Answer, Citation
 
 CSS = """
@@ -66,13 +67,15 @@ def answer_html(answer: Answer, turn: int, articles: dict[str, str]) -> str:
 
 
 def _marked_text(answer: Answer, turn: int) -> str:
-    text = esc(answer.text)
+    shorts, rest = split_lead(answer.text)
+    text = esc(rest)
     for sentence in answer.unsupported:
         s = esc(sentence.rstrip("."))
         if s and s in text:
             text = text.replace(s, f'<span class="unsupported" title="Not supported by its cited source">{s}</span>'
                                    f'<span class="unsupported-mark" title="Not supported by its cited source">⚠</span>', 1)
-    text = re.sub(r"^((?:\*\*[^*]+\*\*(?:; )?)+)", lambda m: re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", m.group(1)), text)
+    if shorts:
+        text = "; ".join(f"<b>{esc(s)}</b>" for s in shorts) + " — " + text
     return re.sub(r"\[(\d+)\]", lambda m: f'<a class="cite" href="#src-{turn}-{m.group(1)}">[{m.group(1)}]</a>', text)
 
 
