@@ -2,7 +2,7 @@
 
 from rag.errors import RagError
 from rag.settings import load_settings
-from rag.web import launch
+from rag.web.app import launch
 
 if __name__ == "__main__":
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,16 @@ class Article:
     publisher: str | None = None
     root: str = ""  # absolute folder it was ingested from, for --prune
 
-    @property
-    def date_partial(self) -> bool:
-        return self.date_precision == "month-day"
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One indexed article as listings show it (no text)."""
+
+    source: str
+    title: str
+    publisher: str
+    date: str
+    chunks: int
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,16 @@ class Filters:
 
     def __bool__(self) -> bool:
         return bool(self.sources or self.publishers or self.date_from or self.date_to)
+
+
+def final(events: Iterable[str | Answer]) -> Answer:
+    """Drain an answer stream (text as it is written, then the Answer) for its Answer."""
+    answer = None
+    for answer in events:
+        pass
+    if not isinstance(answer, Answer):
+        raise TypeError("an answer stream ends with its Answer")
+    return answer
 
 
 def answer_record(answer: Answer) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.cite import split_lead
+from rag.answer.cite import split_lead
 from rag.records import Answer, Citation
 
 

@@ -8,44 +8,42 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from rag.answer import Answerer, ExtractiveAnswerer, confidence, decline, declines
-from rag.bm25 import Bm25Index
-from rag.chunk import TOKENIZER
-from rag.conversation import Conversation, Rewriter, llm_rewriter, rewrite
+from rag.answer.answerer import NO_PASSAGE, Answerer, ExtractiveAnswerer, confidence, decline, declines
+from rag.answer.conversation import Conversation, Rewriter, llm_rewriter, rewrite
+from rag.answer.generate import GenerativeAnswerer
+from rag.answer.llm import choose
+from rag.answer.rank import SentenceRanker, load_model
+from rag.answer.verify import verify
 from rag.embed import CachedEmbedder, make_embedder
 from rag.errors import InputError, StoreError
-from rag.generate import GenerativeAnswerer
-from rag.ingest import IngestReport, ingest_paths
-from rag.inputs import record_inputs
-from rag.llm import choose
-from rag.records import Answer, Filters, Hit
-from rag.retrieve import ChunkRetriever, Retriever
+from rag.index import Index
+from rag.index.chroma_index import ChromaIndex
+from rag.index.manifest import manifest_for
+from rag.ingest.chunk import TOKENIZER
+from rag.ingest.pipeline import IngestReport, ingest_paths
+from rag.records import Answer, Article, ArticleSummary, Chunk, Filters, Hit, final
+from rag.retrieve.hybrid import ChunkRetriever, Retriever
 from rag.settings import Settings
-from rag.manifest import manifest_for
-from rag.rank import SentenceRanker, load_model
-from rag.store import ChromaStore
-from rag.verify import verify
 
 MAX_QUESTION_CHARS = 4000
 
 
 class Rag:
-    """Cheap to construct: the model and the store open on first use, once per process."""
+    """Cheap to construct: the model and the index open on first use, once per process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, index: Index | None = None, embedder: CachedEmbedder | None = None) -> None:
         self.settings = settings
-        self.store = ChromaStore(settings)
-        self._embedder: CachedEmbedder | None = None
+        self.index: Index = index if index is not None else ChromaIndex(settings)
+        self._embedder = embedder
         self._checked = False
-        self.bm25 = Bm25Index(settings.index_dir / "bm25" / settings.collection)
         self._answerer: tuple[Answerer, Rewriter] | None = None
         self._notice: str | None = None
 
     def variant(self, **updates) -> "Rag":
         """A Rag with some settings changed (answerer, retriever, answer length) that shares this
-        one's store, BM25 index and loaded model."""
-        other = Rag(self.settings.model_copy(update=updates))
-        other.store, other.bm25, other._embedder, other._checked = self.store, self.bm25, self.embedder, self._checked
+        one's index and loaded model."""
+        other = Rag(self.settings.model_copy(update=updates), self.index, self._embedder)
+        other._checked = self._checked
         return other
 
     @property
@@ -58,11 +56,11 @@ class Rag:
 
     @property
     def retriever(self) -> Retriever:
-        return ChunkRetriever(self.store, self.embedder, self.bm25, self.settings.retriever)
+        return ChunkRetriever(self.index, self.embedder, self.settings.retriever)
 
     @property
     def ranker(self) -> SentenceRanker:
-        return SentenceRanker(self.embedder, self.bm25, articles=self.store.article_texts)
+        return SentenceRanker(self.embedder, self.index, articles=self.index.article_texts)
 
     @property
     def threshold(self) -> float:
@@ -93,56 +91,47 @@ class Rag:
                on_start: Callable[[int], None] | None = None, sweep: bool = False) -> IngestReport:
         """Ingest files and folders; with `rebuild`, start from an empty index first. After an
         interrupted ingest (or with `sweep`), chunks left without their article are removed."""
-        with self.store.writing() as interrupted:
+        with self.index.writing() as interrupted:
             if rebuild:
-                self.store.drop()
-            self.store.check(self.manifest(), create=True)
+                self.index.drop()
+            self.index.open(self.manifest(), create=True)
             self._checked = True
-            report = ingest_paths(paths, self.settings, self.store, self.embedder, prune, progress, on_start)
-            if not self.settings.chroma_url:
-                record_inputs(self.settings.index_dir, paths, self.settings.upload_dir)
+            report = ingest_paths(paths, self.settings, self.index, self.embedder, prune, progress, on_start)
+            self.index.record_inputs(paths, self.settings.upload_dir)
             if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
-                report.swept = sorted(self.store.orphan_sources())
-                self.store.delete_chunks_of(set(report.swept))
-            if report.added or report.updated or report.pruned or report.swept or rebuild:
-                self.store.bump_revision()
-            self.bm25.sync(self.store, persist=True)  # keyword search sees the new articles at once
+                report.swept = self.index.sweep()
+            self.index.committed(bool(report.added or report.updated or report.pruned or report.swept or rebuild))
             return report
 
     def delete(self, source: str) -> None:
         """Remove one article (and its chunks) from the index; an uploaded article's kept file goes too,
         so a re-index does not bring it back. Files of ingested folders are left alone."""
-        with self.store.writing():
-            article = self.store.get_article(source)
+        with self.index.writing():
+            article = self.index.article(source)
             if article is None:
                 raise InputError(f"{source!r} is not in the index")
-            self.store.delete_article(source)
-            self.store.bump_revision()
-            self.bm25.sync(self.store, persist=True)
+            self.index.delete_article(source)
+            self.index.committed(True)
         uploads = self.settings.upload_dir.resolve()
         if Path(article.root) == uploads:
             (uploads / source).unlink(missing_ok=True)
 
     def reindex(self, progress: Callable[[str], None] | None = None) -> IngestReport:
         """Ingest again every folder the index was built from, pruning articles whose files are gone."""
-        roots = sorted({Path(a.root) for a in self.store.list_articles()} if self.store.manifest() else set())
+        roots = sorted({Path(a.root) for a in self.index.articles()} if self.index.manifest() else set())
         return self.ingest([r for r in roots if r.is_dir()], prune=True, progress=progress)
 
     def open_index(self) -> None:
         """Check the index exists and matches the settings (once per process)."""
         if self._checked:
             return
-        if not self.store.check(self.manifest(), create=False):
-            raise StoreError(f"no index at {self.store.location}: run `rag ingest corpus/` first")
+        if not self.index.open(self.manifest(), create=False):
+            raise StoreError(f"no index at {self.index.location}: run `rag ingest corpus/` first")
         self._checked = True
 
     def ask(self, question: str, top_k: int | None = None, filters: Filters | None = None, qid: str = "") -> Answer:
         """Retrieve and answer one question; the answer carries its citations and latency."""
-        answer = None
-        for event in self.stream(question, top_k, filters, qid):
-            answer = event
-        assert isinstance(answer, Answer)
-        return answer
+        return final(self.stream(question, top_k, filters, qid))
 
     def stream(self, question: str, top_k: int | None = None, filters: Filters | None = None,
                qid: str = "", history: Sequence[Answer] = ()) -> Iterator[str | Answer]:
@@ -152,7 +141,7 @@ class Rag:
         ranking = self.ranker.rank(question, hits)
         answer = None
         if declines(ranking, self.threshold):
-            answer = decline(question, hits, "no passage states what the question asks" if hits else "nothing matched")
+            answer = decline(question, hits, NO_PASSAGE if hits else "nothing matched")
             yield answer.text
         else:
             for event in self.answerer.reply(question, history, hits, ranking):
@@ -171,8 +160,7 @@ class Rag:
     def _retrieve(self, question: str, top_k: int | None, filters: Filters | None) -> tuple[str, list[Hit]]:
         question = clean_question(question)
         self.open_index()
-        revision = self.store.follow()  # an ingest by another process (the CLI beside the web chat) shows at once
-        self.bm25.sync(self.store, revision=revision)  # the answerer's word statistics come from it
+        self.index.refresh()  # an ingest by another process (the CLI beside the web chat) shows at once
         return question, self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
 
     @staticmethod
@@ -190,16 +178,33 @@ class Rag:
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load)."""
-        manifest = self.store.manifest()
-        docs, chunks = self.store.counts() if manifest else (0, 0)
+        manifest = self.index.manifest()
+        docs, chunks = self.index.counts() if manifest else (0, 0)
         built = manifest or {}
         return {
-            "index": self.store.location, "documents": docs, "chunks": chunks,
+            "index": self.index.location, "documents": docs, "chunks": chunks,
             "embedding_model": built.get("embedding_model"), "embedding_backend": built.get("embedding_backend"),
             "embedding_dimensions": built.get("embedding_dimensions"),
             "chunk_size": built.get("chunk_size"), "chunk_overlap": built.get("chunk_overlap"),
-            "tokenizer": built.get("tokenizer"), "size_bytes": self.store.size_bytes(),
+            "tokenizer": built.get("tokenizer"), "size_bytes": self.index.size_bytes(),
         }
+
+    # -- the corpus, for listings and the article viewer (no model load)
+    def catalog(self) -> list[ArticleSummary]:
+        """One summary per indexed article, by source (none before the first ingest)."""
+        return self.index.catalog() if self.index.manifest() else []
+
+    def article(self, source: str) -> Article | None:
+        return self.index.article(source)
+
+    def articles(self, with_text: bool = False) -> list[Article]:
+        return self.index.articles(with_text)
+
+    def article_texts(self, sources: list[str]) -> dict[str, str]:
+        return self.index.article_texts(sources)
+
+    def chunks_of(self, source: str) -> list[Chunk]:
+        return self.index.chunks_of(source)
 
 
 def clean_question(question: str) -> str:

@@ -59,9 +59,9 @@ def over_window(texts: list[str]) -> int:
 
 def chunk_texts(folder: str, limit: int):
     """The chunk texts ingestion makes of the folder's files, in order, up to `limit`."""
-    from rag.chunk import chunk_article
-    from rag.load import discover, load_file
-    from rag.metadata import build_article
+    from rag.ingest.chunk import chunk_article
+    from rag.ingest.load import discover, load_file
+    from rag.ingest.metadata import build_article
 
     fits, count = embedder().fits, 0
     for f in discover([Path(folder)])[0]:
@@ -82,7 +82,7 @@ def ours(index: str, **overrides):
 def ingest_ours(folder: str, index: str) -> dict:
     rag = ours(index)
     report = rag.ingest([Path(folder)])
-    texts = rag.store.chunks.get(include=["documents"])["documents"]
+    texts = rag.index.store.chunks.get(include=["documents"])["documents"]
     return {"files": len(report.added), "chunks": len(texts), "over_window": over_window(texts),
             "peak_rss_mb": peak_rss_mb()}
 
@@ -210,11 +210,11 @@ def build_ours(folder: str, index: str, n: str, vectors: str | None = None) -> d
         rag._embedder = Precomputed(rag.embedder, vectors)
     todo = sorted(Path(folder).iterdir())
     rag.ingest([])  # creates the index; files already in it are skipped by their hash below
-    while rag.store.counts()[1] < int(n) and todo:
-        take = max(10, min(1000, (int(n) - rag.store.counts()[1]) // 8))  # ~6 chunks a file; few big ingests
+    while rag.index.store.counts()[1] < int(n) and todo:
+        take = max(10, min(1000, (int(n) - rag.index.store.counts()[1]) // 8))  # ~6 chunks a file; few big ingests
         batch, todo = todo[:take], todo[take:]
         rag.ingest(batch)
-    return {"chunks": rag.store.counts()[1], "peak_rss_mb": peak_rss_mb()}
+    return {"chunks": rag.index.store.counts()[1], "peak_rss_mb": peak_rss_mb()}
 
 
 def build_stock(index: str) -> dict:
@@ -225,7 +225,7 @@ def build_stock(index: str) -> dict:
     rag, store = ours(index), stock_store(str(Path(index) / "stock"))
     offset, total = 0, 0
     while True:
-        got = rag.store.chunks.get(limit=5000, offset=offset, include=["documents", "metadatas", "embeddings"])
+        got = rag.index.store.chunks.get(limit=5000, offset=offset, include=["documents", "metadatas", "embeddings"])
         if not got["ids"]:
             return {"chunks": total}
         nodes = [TextNode(id_=i, text=t, metadata={"source": m["source"]}, embedding=list(map(float, v)))

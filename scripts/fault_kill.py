@@ -112,16 +112,16 @@ def _snapshot_here(index: Path) -> dict:
     from rag.service import Rag
 
     rag = Rag(load_settings(index_dir=index))
-    chunks = rag.store.chunks.get(include=["metadatas", "embeddings"])
-    arts = rag.store.articles.get(include=["embeddings"])
+    chunks = rag.index.store.chunks.get(include=["metadatas", "embeddings"])
+    arts = rag.index.store.articles.get(include=["embeddings"])
     per_source: dict[str, list[str]] = {}
     for cid, meta in zip(chunks["ids"], chunks["metadatas"]):
         per_source.setdefault(meta["source"], []).append(cid)
     gold = [json.loads(line) for line in (ROOT / "eval" / "gold.jsonl").read_text().splitlines() if line.strip()]
     answerable = [g for g in gold if g["answerable"]]
-    bm25_in_step = rag.bm25.stored_revision() == rag.store.revision() and set(rag.bm25.state.row) == set(chunks["ids"])
+    bm25_in_step = rag.index.words.stored_revision() == rag.index.store.revision() and set(rag.index.words.state.row) == set(chunks["ids"])
     rag.open_index()
-    rag.bm25.sync(rag.store)
+    rag.index.words.sync(rag.index.store)
     found = sum(bool(set(g["gold_sources"]) & {h.chunk.source for h in rag.retriever.retrieve(g["question"], 5, None)})
                 for g in answerable)
     return {

@@ -1,6 +1,6 @@
-"""Train the answer-sentence ranker (rag/ranker.json) and choose the decline threshold.
+"""Train the answer-sentence ranker (rag/answer/ranker.json) and choose the decline threshold.
 
-    .venv/bin/python scripts/train_ranker.py            # cross-validate, print the tables, write rag/ranker.json
+    .venv/bin/python scripts/train_ranker.py            # cross-validate, print the tables, write rag/answer/ranker.json
 
 Training data: the gold sets that have a corpus (eval/gold.jsonl on corpus/, eval/gold-dev.jsonl
 on eval/dev-corpus/). A candidate sentence is a positive for a question part when it overlaps a
@@ -24,11 +24,11 @@ from sklearn.metrics import roc_auc_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.eval_gold import load_gold  # noqa: E402
-from rag.eval_metrics import has_fact  # noqa: E402
-from rag.features import NAMES  # noqa: E402
-from rag.question import analyze, parts  # noqa: E402
-from rag.rank import ANSWER_NAMES, WEIGHTS, answer_features  # noqa: E402
+from rag.eval.gold import load_gold  # noqa: E402
+from rag.eval.metrics import has_fact  # noqa: E402
+from rag.answer.features import NAMES  # noqa: E402
+from rag.answer.question import analyze, parts  # noqa: E402
+from rag.answer.rank import ANSWER_NAMES, WEIGHTS, answer_features  # noqa: E402
 from rag.service import Rag  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
 
@@ -47,7 +47,7 @@ def examples(tmp: Path) -> list[dict]:
         for item in load_gold(ROOT / gold):
             question = item.standalone or item.question
             _, hits = rag._retrieve(question, None, None)
-            texts = {s: rag.store.get_article(s).text for s in item.gold_sources}
+            texts = {s: rag.article(s).text for s in item.gold_sources}
             spans = [(s, t.find(ev), t.find(ev) + len(ev)) for ev in item.evidence for s, t in texts.items() if ev in t]
             pieces = parts(question)
             facts = item.key_facts if len(item.key_facts) == len(pieces) > 1 else None
@@ -144,7 +144,7 @@ def report(name: str, records: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dry-run", action="store_true", help="Cross-validate only; leave rag/ranker.json alone.")
+    parser.add_argument("--dry-run", action="store_true", help="Cross-validate only; leave rag/answer/ranker.json alone.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         records = examples(Path(tmp))

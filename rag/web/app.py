@@ -1,0 +1,179 @@
+"""The web chat (Gradio). Every handler calls rag/ functions; no answering logic lives here."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from rag.errors import RagError
+from rag.records import Answer, Filters
+from rag.service import Rag
+from rag.settings import Settings
+from rag.web.corpus import outlet_choices
+from rag.web.render import CSS, esc, transcript
+from rag.web.tabs import batch_tab, corpus_tab, eval_tab
+
+EXAMPLES = [
+    "How many students from Tajikistan study in Russia?",
+    "How many Russian troops are stationed in Tajikistan?",
+    "What did Lavrov say about the Tajik-Afghan border?",
+]
+BACKENDS = ["extractive", "openai", "ollama", "llamacpp", "auto"]
+
+
+class RagPool:
+    """One Rag per (answerer, retriever, answer length), all sharing one store, model and BM25 index."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.base = Rag(settings)
+        self._pool: dict[tuple, Rag] = {}
+        self._lock = threading.Lock()
+        self.ingest_lock = threading.Lock()  # one ingestion at a time from the UI
+
+    def get(self, llm: str, retriever: str, length: int) -> Rag:
+        key = (llm, retriever, int(length))
+        with self._lock:
+            if key not in self._pool:
+                self._pool[key] = self.base.variant(llm=llm, retriever=retriever, max_answer_sentences=int(length))
+            return self._pool[key]
+
+
+def _filters(outlets, date_from, date_to) -> Filters:
+    return Filters(publishers=tuple(outlets or ()), date_from=(date_from or "").strip() or None,
+                   date_to=(date_to or "").strip() or None)
+
+
+def chat_handler(pool: RagPool):
+    def ask(question, turns, llm, top_k, retriever, outlets, date_from, date_to, length):
+        turns = list(turns or [])
+        if not (question or "").strip():
+            yield transcript(turns), turns, question, None, None
+            return
+        try:
+            rag = pool.get(llm, retriever, length)
+            conv = rag.conversation(int(top_k), _filters(outlets, date_from, date_to), turns)
+            text = ""
+            for event in conv.stream(question):
+                if isinstance(event, str):
+                    text += event
+                    yield transcript(turns, (question, text)), turns, "", None, None
+        except RagError as exc:
+            yield transcript(turns) + f'<div class="notice" id="chat-error">Error: {esc(str(exc))}</div>', turns, question, None, None
+            return
+        articles = rag.article_texts(sorted({c.source for t in conv.turns for c in t.citations}) or [])
+        md, js = export_files(conv.turns)
+        yield transcript(conv.turns, articles=articles), conv.turns, "", md, js
+
+    return ask
+
+
+EXPORTS = Path(tempfile.gettempdir()) / "newsrag-exports"
+EXPORT_TTL_S = 3600  # Gradio serves its own copy; ours is only needed until it has made it
+
+
+_swept = [0.0]  # when old exports were last removed: at most once a minute, not at every answer
+
+
+def _sweep_exports() -> None:
+    EXPORTS.mkdir(exist_ok=True)
+    if time.time() - _swept[0] < 60:
+        return
+    _swept[0] = time.time()
+    for old in EXPORTS.iterdir():
+        if time.time() - old.stat().st_mtime > EXPORT_TTL_S:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def export_files(turns: list[Answer]) -> tuple[str, str]:
+    """The conversation as Markdown and JSON files for download (one folder per answer; folders
+    older than an hour are removed, so a long-running chat does not fill the disk)."""
+    from rag.render import conversation_markdown, conversation_records
+
+    _sweep_exports()
+    folder = Path(tempfile.mkdtemp(dir=EXPORTS))
+    (folder / "conversation.md").write_text(conversation_markdown(turns), encoding="utf-8")
+    (folder / "conversation.json").write_text(json.dumps(conversation_records(turns), ensure_ascii=False, indent=2))
+    return str(folder / "conversation.md"), str(folder / "conversation.json")
+
+
+def backend_status(pool: RagPool, llm: str) -> str:
+    """Which answerer is active and whether its server answers."""
+    from rag.answer.llm import choose
+
+    try:
+        backend, notice = choose(pool.base.settings, llm)
+    except RagError as exc:
+        return f"**{llm}**: not available — {exc}"
+    if backend is None:
+        return f"**Offline extractive answerer** is active.{' ' + notice if notice else ''}"
+    return f"**{backend.kind}** at `{backend.where}`: reachable ✓"
+
+
+def build(settings: Settings):
+    """The Gradio app over one shared RagPool (one model load for all sessions)."""
+    import gradio as gr
+
+    pool = RagPool(settings)
+    with gr.Blocks(title="News RAG", delete_cache=(3600, 3600)) as demo:
+        turns = gr.State([], time_to_live=12 * 3600)  # sessions from API clients never say goodbye
+        gr.Markdown("## News RAG\nAnswers come only from the indexed articles, with numbered sources you can check.")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        view = gr.HTML(transcript([]), elem_id="transcript")
+                        with gr.Row():
+                            box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=6,
+                                             elem_id="question", max_length=4000)
+                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                        gr.Examples(EXAMPLES, inputs=[box], label="Try")
+                        with gr.Row():
+                            clear = gr.Button("Clear conversation", elem_id="clear")
+                            md_file = gr.DownloadButton("Export Markdown", elem_id="export-md", interactive=True)
+                            js_file = gr.DownloadButton("Export JSON", elem_id="export-json", interactive=True)
+                    with gr.Column(scale=1, min_width=260):
+                        with gr.Accordion("Settings", open=True):
+                            llm = gr.Dropdown(BACKENDS, value=settings.llm, label="Answerer")
+                            status = gr.Markdown(backend_status(pool, settings.llm))
+                            top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages retrieved (top-k)")
+                            retriever = gr.Radio(["hybrid", "dense", "bm25"], value=settings.retriever, label="Retrieval")
+                            length = gr.Slider(1, 6, value=settings.max_answer_sentences, step=1, label="Answer length (sentences)")
+                        with gr.Accordion("Filters", open=False):
+                            outlets = gr.Dropdown([], multiselect=True, label="Outlets", allow_custom_value=True)
+                            date_from = gr.Textbox(label="From date", placeholder="YYYY[-MM[-DD]]")
+                            date_to = gr.Textbox(label="To date", placeholder="YYYY[-MM[-DD]]")
+            corpus_tab(gr, pool, outlets)
+            batch_tab(gr, pool)
+            eval_tab(gr, pool)
+        inputs = [box, turns, llm, top_k, retriever, outlets, date_from, date_to, length]
+        outputs = [view, turns, box, md_file, js_file]
+        send.click(chat_handler(pool), inputs, outputs, api_name="ask")
+        box.submit(chat_handler(pool), inputs, outputs, api_visibility="private")
+        clear.click(lambda: (transcript([]), []), None, [view, turns])
+        llm.change(lambda v: backend_status(pool, v), llm, status)
+        demo.load(lambda: gr.update(choices=outlet_choices(pool.base)), None, outlets)
+    return demo
+
+
+def launch(settings: Settings, **extra):
+    """Serve the web chat on settings.host:port (127.0.0.1 by default), never as a share link.
+    Returns the running app when `prevent_thread_lock=True` is passed (tests)."""
+    from starlette.middleware import Middleware
+
+    from rag.web.guard import RefuseRemoteFiles
+
+    demo = build(settings)
+    demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
+    auth = None
+    if settings.auth_user and settings.auth_password:
+        auth = (settings.auth_user, settings.auth_password.get_secret_value())
+    blocked = [str(p.resolve()) for p in (settings.index_dir, settings.upload_dir, Path("rag.toml"), Path(".env"))]
+    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
+                allowed_paths=[], blocked_paths=blocked, max_file_size=int(settings.max_file_mb * 1_000_000),
+                show_error=False, footer_links=[], ssr_mode=False, css=CSS,
+                app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **extra)
+    return demo

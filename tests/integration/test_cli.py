@@ -1,0 +1,114 @@
+"""The `rag` CLI through typer's CliRunner: exit codes, messages, batch format and resume."""
+
+import json
+
+import pytest
+from files import write_broken
+from typer.testing import CliRunner
+
+from rag.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.chdir(tmp_path)  # no stray rag.toml
+    return tmp_path
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_ingest_ask_stats_roundtrip(env, corpus_copy):
+    assert invoke("ingest", corpus_copy).exit_code == 0
+    out = invoke("ask", "How many students from Tajikistan study in Russia?", "--json")
+    record = json.loads(out.stdout)
+    assert "21,000" in record["answer"] and record["citations"][0]["source"] == "002_3e4b70f7a6e2aa7f.txt"
+    stats = json.loads(invoke("stats", "--json").stdout)
+    assert stats["documents"] == 5 and stats["embedding_model"] == "all-MiniLM-L6-v2"
+    assert stats["embedding_backend"] == "onnx-int8"
+    assert {"documents", "chunks", "embedding_model", "chunk_size", "chunk_overlap"} <= set(stats)
+    text = invoke("ask", "How many students from Tajikistan study in Russia?").stdout
+    assert "Sources:" in text and "[1]" in text and "2017-02-27" in text
+
+
+def test_ingest_with_broken_files_exits_1_and_names_them(env, corpus_copy):
+    broken = write_broken(corpus_copy / "bad")
+    result = invoke("ingest", corpus_copy)
+    assert result.exit_code == 1
+    for path in broken.values():
+        assert str(path) in result.stderr
+    assert "5 added" in result.stdout
+
+
+def test_errors_are_one_line_without_traceback(env, corpus_copy):
+    invoke("ingest", corpus_copy)
+    result = runner.invoke(app, ["ask", "troops?"], env={"RAG_CHUNK_SIZE": "500"})
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
+    assert "rag ingest --rebuild" in result.stderr
+    bad = runner.invoke(app, ["stats"], env={"RAG_TOP_K": "zero"})
+    assert bad.exit_code == 2 and "top_k (RAG_TOP_K)" in bad.stderr
+
+
+def test_batch_formats_bad_lines_and_resume(env, corpus_copy):
+    invoke("ingest", corpus_copy)
+    questions = env / "q.jsonl"
+    questions.write_text('{"id": "a", "question": "How many students from Tajikistan study in Russia?"}\n'
+                         "not json\n"
+                         '{"id": "b", "question": ""}\n'
+                         '{"question": "What is the capital of Australia?"}\n')
+    out = env / "answers.jsonl"
+    first = invoke("batch", questions, "-o", out)
+    assert first.exit_code == 0 and "2 answered" in first.stdout
+    assert "q.jsonl:2: not valid JSON" in first.stderr and "q.jsonl:3: field 'question'" in first.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["a", "q4"] and records[1]["abstained"] is True
+    with out.open("a") as fh:
+        fh.write('{"id": "torn')  # a crash mid-write
+    again = invoke("batch", questions, "-o", out)
+    assert "0 answered, 2 already" in again.stdout
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a", "q4"]
+
+
+@pytest.mark.parametrize("name,content,expected", [
+    ("q.csv", "id,question\nx1,How many Russian troops are stationed in Tajikistan?\nx2,\n", ["x1"]),
+    ("q.txt", "How many Russian troops are stationed in Tajikistan?\n\nWho is Lavrov?\n", ["q1", "q3"]),
+])
+def test_batch_csv_and_txt(env, corpus_copy, name, content, expected):
+    invoke("ingest", corpus_copy)
+    (env / name).write_text(content)
+    assert invoke("batch", env / name, "-o", env / "out.jsonl").exit_code == 0
+    assert [json.loads(x)["id"] for x in (env / "out.jsonl").read_text().splitlines()] == expected
+
+
+def test_batch_csv_without_question_column_is_refused(env, corpus_copy):
+    (env / "q.csv").write_text("id,text\n1,hello\n")
+    result = invoke("batch", env / "q.csv", "-o", env / "out.jsonl")
+    assert result.exit_code == 2 and "no 'question' column (columns: id, text)" in result.stderr
+
+
+def test_chat_answers_until_empty_line(env, corpus_copy):
+    invoke("ingest", corpus_copy)
+    result = runner.invoke(app, ["chat"], input="How many students from Tajikistan study in Russia?\n\n")
+    assert result.exit_code == 0 and "21,000" in result.stdout
+
+
+def test_batch_shards_split_the_questions_without_overlap(env, corpus_copy):
+    invoke("ingest", corpus_copy)
+    (env / "q.txt").write_text("\n".join(f"How many troops are in base {n}?" for n in range(7)) + "\n")
+    ids = []
+    for k in (1, 2, 3):
+        assert invoke("batch", env / "q.txt", "-o", env / f"part{k}.jsonl", "--shard", f"{k}/3").exit_code == 0
+        ids.append([json.loads(x)["id"] for x in (env / f"part{k}.jsonl").read_text().splitlines()])
+    assert sorted(sum(ids, [])) == sorted(json.loads(x)["id"] for x in _all_ids(env)) and len(ids[0]) == 3
+    bad = invoke("batch", env / "q.txt", "-o", env / "x.jsonl", "--shard", "4/3")
+    assert bad.exit_code != 0 and "--shard '4/3'" in bad.stderr
+
+
+def _all_ids(env):
+    invoke("batch", env / "q.txt", "-o", env / "all.jsonl")
+    return (env / "all.jsonl").read_text().splitlines()

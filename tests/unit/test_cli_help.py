@@ -1,0 +1,24 @@
+"""The `rag` CLI through typer's CliRunner: exit codes, messages, batch format and resume."""
+
+import re
+
+from typer.testing import CliRunner
+
+from rag.cli.main import app
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_help_teaches_each_command():
+    for command in ["ingest", "ask", "chat", "batch", "stats", "doctor", "serve"]:
+        result = invoke(command, "--help")
+        assert result.exit_code == 0 and len(re.sub(r"\s+", " ", result.stdout)) > 200
+
+
+def _all_ids(env):
+    invoke("batch", env / "q.txt", "-o", env / "all.jsonl")
+    return (env / "all.jsonl").read_text().splitlines()

@@ -1,0 +1,67 @@
+"""The eval harness end to end: the gold set is valid, a run and a small sweep write reports with plots."""
+
+
+import pytest
+from helpers import CORPUS, ROOT
+
+from rag.errors import InputError
+from rag.eval.gold import load_gold
+from rag.eval.run import parse_sweep
+from rag.ingest.load import SourceFile, load_file
+from rag.ingest.metadata import build_article
+
+GOLD = ROOT / "eval" / "gold.jsonl"
+
+
+def test_gold_set_is_complete_and_its_evidence_is_verbatim():
+    items = load_gold(GOLD)
+    texts = {p.name: build_article(load_file(SourceFile(p, CORPUS), 10**7)).text for p in CORPUS.iterdir()}
+    assert len(items) >= 60 and sum(not i.answerable for i in items) >= 12
+    assert {"number", "date", "who", "where", "paraphrase", "followup"} <= {i.kind for i in items}
+    for item in items:
+        assert all(s in texts for s in item.gold_sources), item.id
+        for ev in item.evidence:
+            assert any(ev in texts[s] for s in item.gold_sources), (item.id, ev)
+        if item.answerable:
+            assert item.key_facts and item.reference and item.evidence, item.id
+
+
+def test_gold_errors_name_line_and_field(tmp_path):
+    bad = tmp_path / "g.jsonl"
+    bad.write_text('{"id": "a", "question": "Q?", "answerable": true, "gold_sources": []}\n')
+    with pytest.raises(InputError, match=r"g.jsonl:1: an answerable question needs 'gold_sources'"):
+        load_gold(bad)
+    bad.write_text('{"id": "a", "question": "Q?", "answerable": "maybe"}\n')
+    with pytest.raises(InputError, match=r"g.jsonl:1: field 'answerable' must be true or false"):
+        load_gold(bad)
+
+
+def test_csv_gold_sets_are_read(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("id,question,answerable,gold_sources,key_facts,reference\n"
+                    "c1,How many troops?,true,003_daad56808568b6dc.txt;004_d3314de6100c5788.txt,7000,About 7000\n"
+                    "c2,Population?,false,,,\n")
+    items = load_gold(path)
+    assert items[0].gold_sources == ("003_daad56808568b6dc.txt", "004_d3314de6100c5788.txt") and not items[1].answerable
+
+
+def test_bad_sweep_spec_is_refused():
+    with pytest.raises(InputError, match="expected SETTING=V1,V2"):
+        parse_sweep(["nonsense=1,2"])
+    assert parse_sweep(["top_k=3,5", "answer_threshold=0.2"]) == {"top_k": [3, 5], "answer_threshold": [0.2]}
+
+
+def test_chunk_relevance_counts_unretrieved_evidence_chunks():
+    from rag.eval.gold import GoldItem
+    from rag.eval.run import score_item
+    from rag.records import Answer, Chunk, Hit
+
+    text = "Intro line here.\n\nThe base hosts 7,000 troops. They arrived in 2004."
+    item = GoldItem("x", "How many troops?", True, ("a.txt",), ("The base hosts 7,000 troops.",), "7,000", ("7,000",))
+    ev = text.index("The base")
+    chunks = [("c1", 0, 16), ("c2", ev, ev + 20), ("c3", ev + 10, len(text))]  # c2 and c3 both hold evidence
+    hit = Hit(Chunk("c2", "a.txt", 1, text[ev:ev + 20], ev, ev + 20), 0.8, "t", None, None)
+    row = score_item(item, Answer("q", "The base hosts 7,000 troops. [1]", False, hits=(hit,)), 5,
+                     lambda s: text, lambda s: chunks)
+    assert (row["chunk_hit"], row["chunk_recall"], row["chunk_mrr"]) == (1.0, 0.5, 1.0)
+    assert row["evidence_recall"] == 0.0  # c2 alone stops mid-sentence

@@ -1,0 +1,55 @@
+"""The whole pipeline on the in-memory index: what the Chroma index does, without Chroma."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fakes import CORPUS, memory_rag
+
+from rag.errors import IndexMismatchError, InputError
+from rag.records import Filters
+
+STUDENTS = "How many students from Tajikistan study in Russia?"
+
+
+def test_an_answer_quotes_and_cites_the_article_that_holds_it(sample_memory):
+    answer = sample_memory.ask(STUDENTS)
+    assert not answer.abstained
+    cited = {c.source: c for c in answer.citations}
+    assert cited, answer.text
+    for c in answer.citations:  # every quote is the article's own text at its offsets
+        assert sample_memory.article(c.source).text[c.start:c.end] == c.quote
+
+
+def test_filters_keep_other_articles_out(sample_memory):
+    only = sorted(sample_memory.catalog(), key=lambda r: r.source)[0].source
+    hits = sample_memory.retriever.retrieve(STUDENTS, 5, Filters(sources=(only,)))
+    assert hits and {h.chunk.source for h in hits} == {only}
+    assert sample_memory.retriever.retrieve(STUDENTS, 5, Filters(date_from="2030")) == []
+
+
+def test_ingest_twice_changes_nothing_and_delete_removes_the_article(sample_memory):
+    before = sample_memory.stats()
+    again = sample_memory.ingest([CORPUS])
+    assert again.added == [] and again.updated == [] and len(again.unchanged) == before["documents"]
+    gone = sample_memory.catalog()[0].source
+    sample_memory.delete(gone)
+    assert sample_memory.article(gone) is None
+    assert gone not in {h.chunk.source for h in sample_memory.retriever.retrieve(STUDENTS, 10)}
+    with pytest.raises(InputError, match="not in the index"):
+        sample_memory.delete(gone)
+
+
+def test_an_index_built_with_other_settings_is_refused(sample_memory, tmp_path):
+    other = memory_rag(tmp_path, chunk_size=128)
+    other.index = sample_memory.index
+    with pytest.raises(IndexMismatchError, match="chunk_size"):
+        other.ask(STUDENTS)
+
+
+def test_keyword_and_dense_search_agree_on_an_exact_phrase(sample_memory):
+    vector = sample_memory.embedder.embed([STUDENTS])[0]
+    dense = sample_memory.index.dense(vector, 3)
+    words = sample_memory.index.keyword(STUDENTS, vector, 3)
+    assert dense and words and {h.chunk.source for h in dense} & {h.chunk.source for h in words}
+    assert all(np.isclose(h.score, float(sample_memory.index.vectors_for([h.chunk.id])[h.chunk.id] @ vector)) for h in words)

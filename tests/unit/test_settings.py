@@ -1,0 +1,53 @@
+"""One settings object: defaults, rag.toml, RAG_* environment, and the README lists every field."""
+
+from pathlib import Path
+
+import pytest
+
+from rag.errors import ConfigError
+from rag.settings import Settings, load_settings
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_precedence_toml_then_env_then_overrides(tmp_path, monkeypatch):
+    toml = tmp_path / "rag.toml"
+    toml.write_text("top_k = 7\nchunk_size = 300\nanswer_threshold = 0.5\n")
+    monkeypatch.setenv("RAG_CHUNK_SIZE", "256")
+    s = load_settings(toml, answer_threshold=0.2)
+    assert (s.top_k, s.chunk_size, s.answer_threshold) == (7, 256, 0.2)
+
+
+def test_rag_toml_in_working_dir_is_picked_up(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rag.toml").write_text('collection = "mine"\n')
+    assert load_settings().collection == "mine"
+
+
+@pytest.mark.parametrize("toml,message", [
+    ("top_k = 0\n", "top_k (RAG_TOP_K)"),
+    ("chunk_size = 100\nchunk_overlap = 100\n", "chunk_overlap (100) must be smaller than chunk_size (100)"),
+    ("unknown_knob = 1\n", "unknown_knob"),
+    ("top_k = [\n", "rag.toml"),
+])
+def test_bad_settings_name_the_field(tmp_path, toml, message):
+    path = tmp_path / "rag.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_settings(path)
+
+
+def test_missing_config_file_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="settings file not found"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_readme_documents_every_setting():
+    readme = README.read_text()
+    for name in Settings.model_fields:
+        assert f"RAG_{name.upper()}" in readme, f"README does not document RAG_{name.upper()}"
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (README.parent / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert ci in README.read_text()

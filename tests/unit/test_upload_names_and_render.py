@@ -1,0 +1,48 @@
+"""Uploads (names, content checks), corpus management, and the chat's HTML rendering."""
+
+import pytest
+from files import write_broken
+
+from rag.errors import LoadError
+from rag.ingest.uploads import accept_upload, safe_name
+from rag.records import Answer, Citation
+from rag.web.render import transcript
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("../../etc/passwd", "passwd"), ("/abs/path/story.TXT", "story.txt"), ("C:\\win\\y.pdf", "y.pdf"),
+    (".hidden.md", "hidden.md"), ("a b\x00c.html", "a_b_c.html"), ("", "upload"), ("ｆｕｌｌ.md", "full.md"),
+])
+def test_upload_names_are_neutralised(name, expected):
+    assert safe_name(name) == expected
+
+
+def test_uploads_are_checked_by_content_before_they_are_kept(tmp_path):
+    keep = tmp_path / "kept"
+    broken = write_broken(tmp_path / "in")
+    with pytest.raises(LoadError, match=r"^fake\.pdf: not a PDF file"):
+        accept_upload(broken["not_pdf"], "fake.pdf", keep, 10**7)
+    renamed = tmp_path / "in" / "gif.txt"
+    renamed.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(LoadError, match=r"^report\.txt: binary file"):
+        accept_upload(renamed, "../../report.txt", keep, 10**7)
+    assert not keep.exists() or not any(keep.iterdir())  # nothing bad was stored
+    good = tmp_path / "in" / "g.txt"
+    good.write_text("Dushanbe opens a metro\n\nThe metro will have nine stations, the mayor said.")
+    first = accept_upload(good, "../metro.txt", keep, 10**7)
+    other = tmp_path / "in" / "h.txt"
+    other.write_text("A different story\n\nAbout something else entirely, officials said.")
+    second = accept_upload(other, "metro.txt", keep, 10**7)
+    assert (first.name, second.name) == ("metro.txt", "metro-2.txt") and first.parent == keep
+
+
+def test_render_marks_unsupported_sentences_and_escapes_everything():
+    quote = "About 7,000 troops are stationed in Tajikistan."
+    cite = Citation(1, "a<b>.txt", "Title <i>x</i>", "2017-02-27", "Pub", "c", quote, 0, len(quote))
+    answer = Answer("Q <script>", f"{quote} [1] China sends <b>9,000</b> troops [1].", False, (cite,),
+                    unsupported=("China sends <b>9,000</b> troops.",))
+    html = transcript([answer], articles={"a<b>.txt": quote})
+    assert 'class="unsupported"' in html and "⚠" in html
+    assert "<b>9,000</b>" not in html and "<i>x</i>" not in html and "<script>" not in html
+    assert "&lt;b&gt;9,000&lt;/b&gt;" in html and "a&lt;b&gt;.txt" in html
+    assert 'href="#src-1-1"' in html and 'id="src-1-1"' in html and "<mark>" in html
