@@ -6,7 +6,7 @@ import pytest
 from helpers import CORPUS, make_rag
 
 from rag.errors import InputError
-from rag.records import Chunk, Filters, Hit
+from rag.records import Filters
 
 TROOPS = "How many Russian troops are stationed in Tajikistan?"
 
@@ -59,10 +59,6 @@ def test_reprinted_story_is_cited_from_both_outlets(tmp_path):
     answer = rag.ask(TROOPS)
     assert "7,000" in answer.text
     assert {"rferl.txt", "reprint.txt"} <= {c.source for c in answer.citations}
-
-
-def hit(cid: str) -> Hit:
-    return Hit(Chunk(cid, "s", 0, cid, 0, 1), 0.5, "t", None, None)
 
 
 def test_rebuilding_the_index_rebuilds_bm25_too(tmp_path, corpus_copy):

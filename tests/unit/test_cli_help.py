@@ -17,8 +17,3 @@ def test_help_teaches_each_command():
     for command in ["ingest", "ask", "chat", "batch", "stats", "doctor", "serve"]:
         result = invoke(command, "--help")
         assert result.exit_code == 0 and len(re.sub(r"\s+", " ", result.stdout)) > 200
-
-
-def _all_ids(env):
-    invoke("batch", env / "q.txt", "-o", env / "all.jsonl")
-    return (env / "all.jsonl").read_text().splitlines()
