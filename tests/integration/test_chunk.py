@@ -4,13 +4,9 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import strategies as st
 
 from rag.ingest.chunk import chunk_article
 from rag.records import Article
-
-words = st.sampled_from("Russia Tajikistan troops base border 7,000 agreed said. minister. The of and CSTO Lavrov".split())
-paragraph = st.lists(words, min_size=1, max_size=120).map(" ".join)
 
 
 def make(text: str) -> Article:

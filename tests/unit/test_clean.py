@@ -4,6 +4,7 @@ import pytest
 from helpers import CORPUS
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import sentences
 from test_metadata import article
 
 from rag.ingest.clean import clean_text, find_title, is_boilerplate, split_lines
@@ -32,11 +33,7 @@ def test_doubled_caption_removed():
     assert "About 7,000 troops from Russia's 201st Motor Rifle Division" in text
 
 
-sentence = st.lists(st.sampled_from("troops base border agreed Russia said minister the of and".split()),
-                    min_size=6, max_size=20).map(lambda ws: " ".join(ws).capitalize() + ".")
-
-
-@given(st.lists(sentence, min_size=1, max_size=12), st.lists(st.sampled_from(CHROME[:8]), max_size=4))
+@given(st.lists(sentences, min_size=1, max_size=12), st.lists(st.sampled_from(CHROME[:8]), max_size=4))
 def test_article_sentences_are_never_dropped(sentences, chrome):
     lines = ["Headline of a test story"] + chrome + sentences + chrome
     body = clean_text(lines, find_title(lines))
