@@ -82,6 +82,8 @@ class ChromaStore:
 
     def manifest(self) -> dict | None:
         """The manifest the index was built with, or None when there is no index yet."""
+        if not self.settings.chroma_url and not (self.settings.index_dir / "chroma.sqlite3").is_file():
+            return None  # reading never creates an index (opening Chroma's client would)
         chunks_name, _ = self._names()
         if chunks_name not in {c.name for c in self.client.list_collections()}:
             return None

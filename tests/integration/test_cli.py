@@ -35,6 +35,13 @@ def test_ingest_ask_stats_roundtrip(env, corpus_copy):
     assert "Sources:" in text and "[1]" in text and "2017-02-27" in text
 
 
+def test_reading_commands_on_no_index_create_nothing(env):
+    result = invoke("ask", "How many troops are in Tajikistan?")
+    assert result.exit_code == 2 and "no index at" in result.output.lower()
+    assert json.loads(invoke("stats", "--json").stdout)["documents"] == 0
+    assert not (env / "index").exists()
+
+
 def test_ingest_with_broken_files_exits_1_and_names_them(env, corpus_copy):
     broken = write_broken(corpus_copy / "bad")
     result = invoke("ingest", corpus_copy)
