@@ -106,8 +106,8 @@ def suite(
     """Every gold set of the suite on a fresh index of its own corpora, one report each and a table.
 
     Example: rag eval suite --name after-change (sample, held-out, dev corpus, and both with distractors)."""
-    from rag.eval.report import fmt, write_run
-    from rag.eval.run import load_suite, run_suite, summarize
+    from rag.eval.report import suite_table, write_suite
+    from rag.eval.run import load_suite, run_suite
 
     settings = load_settings(config)
     entries = load_suite(spec)
@@ -115,18 +115,8 @@ def suite(
     with _progress() as bar:
         task = bar.add_task("evaluating", total=sum(len(e["items"]) for e in entries), item="")
         runs = run_suite(settings, entries, lambda: bar.update(task, advance=1))
-    table = {}
-    for entry, rows in runs:
-        table[entry["name"]] = summarize(rows)
-        write_run(folder / entry["name"], rows, table[entry["name"]], settings.model_dump(mode="json"), entry["items"])
-    if as_json:
-        typer.echo(json.dumps(table))
-    else:
-        keys = ["key_fact_accuracy", "false_decline", "declined_unanswerable", "citation_source_precision",
-                "article_hit", "latency_p50_ms"]
-        typer.echo(f"{'set':22}" + "".join(f"{k[:22]:>24}" for k in keys))
-        for set_name, summary in table.items():
-            typer.echo(f"{set_name:22}" + "".join(f"{fmt(summary.get(k)):>24}" for k in keys))
+    table = write_suite(folder, runs, settings.model_dump(mode="json"))
+    typer.echo(json.dumps(table) if as_json else suite_table(table))
     err.print(f"reports: {folder}/*/report.md")
 
 

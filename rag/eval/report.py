@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from rag.eval.metrics import bootstrap_delta
-from rag.eval.run import ANSWER_KEYS, RETRIEVAL_KEYS, tradeoff, wrong_answers
+from rag.eval.run import ANSWER_KEYS, RETRIEVAL_KEYS, summarize, tradeoff, wrong_answers
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
 
@@ -70,6 +70,26 @@ def write_sweep(folder: Path, runs: list[tuple[dict, dict]]) -> Path:
     lines += ["", "![metric by setting](sweep.png)", ""]
     (folder / "report.md").write_text("\n".join(lines))
     return folder
+
+
+SUITE_KEYS = ["key_fact_accuracy", "false_decline", "declined_unanswerable", "citation_source_precision",
+              "article_hit", "latency_p50_ms"]
+
+
+def write_suite(folder: Path, runs: list[tuple[dict, list[dict]]], settings: dict) -> dict[str, dict]:
+    """One report per gold set of a suite run under `folder`; returns each set's summary by name."""
+    table = {}
+    for entry, rows in runs:
+        table[entry["name"]] = summarize(rows)
+        write_run(folder / entry["name"], rows, table[entry["name"]], settings, entry["items"])
+    return table
+
+
+def suite_table(table: dict[str, dict]) -> str:
+    """The suite's summaries as a fixed-width table, one gold set a row."""
+    lines = [f"{'set':22}" + "".join(f"{k[:22]:>24}" for k in SUITE_KEYS)]
+    lines += [f"{name:22}" + "".join(f"{fmt(s.get(k)):>24}" for k in SUITE_KEYS) for name, s in table.items()]
+    return "\n".join(lines)
 
 
 def compare_runs(a: Path, b: Path) -> dict:

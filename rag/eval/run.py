@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from rag.answer.conversation import rewrite
 from rag.answer.verify import SUPPORT_THRESHOLD, is_supported, split_claims, support_score
 from rag.errors import InputError
 from rag.eval.gold import GoldItem, load_gold
@@ -57,17 +56,17 @@ def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None
     rows = []
     texts: dict[str, str] = {}
     spans: dict[str, list[tuple[str, int, int]]] = {}
-    questions = {i.id: i.question for i in gold}
+    answers: dict[str, Answer] = {}
     undeclined = rag.variant(answer_threshold=0.0)  # what a declined question would have been answered
     for item in gold:
-        # A follow-up is asked as a user would ask it, after the question it follows.
-        previous = [questions[item.follows]] if item.follows in questions else []
-        question = rewrite(item.question, previous)
-        answer = rag.ask(question, qid=item.id)
+        # A follow-up is asked as a user asks it: in a chat, after the question it follows (and
+        # rewritten by the same rewriter the chat uses).
+        turns = [answers[item.follows]] if item.follows in answers else []
+        answer = answers[item.id] = rag.conversation(turns=turns).send(item.question)
         row = score_item(item, answer, rag.settings.top_k, lambda s: _text(rag, s, texts),
                          lambda s: _chunk_spans(rag, s, spans))
         if item.answerable:
-            would = undeclined.ask(question).text if answer.abstained else answer.text
+            would = undeclined.ask(answer.rewritten or item.question).text if answer.abstained else answer.text
             row["correct_if_answered"] = key_fact_accuracy(would, item.key_facts)
         if judge and not answer.abstained:
             row["judge_faithful"] = float(judge(item.question, answer.text, [c.quote for c in answer.citations]))
@@ -216,7 +215,6 @@ def wrong_answers(rows: list[dict], gold: dict[str, GoldItem]) -> list[dict]:
 
 def load_suite(path: Path) -> list[dict]:
     """The gold sets of a suite file (read and checked), each with the corpus folders it is asked against."""
-
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

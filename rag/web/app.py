@@ -155,7 +155,7 @@ def build(settings: Settings):
         box.submit(chat_handler(pool), inputs, outputs, api_visibility="private")
         clear.click(lambda: (transcript([]), []), None, [view, turns])
         llm.change(lambda v: backend_status(pool, v), llm, status)
-        demo.load(lambda: gr.update(choices=outlet_choices(pool.base)), None, outlets)
+        demo.load(lambda: gr.update(choices=outlet_choices(pool.base.catalog())), None, outlets)
     return demo
 
 

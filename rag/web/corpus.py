@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from rag.service import Rag
+from rag.records import ArticleSummary
 
 
-def corpus_rows(rag: Rag) -> list[list]:
-    """Rows for the Corpus table: source, title, outlet, date, chunks (read from the index now)."""
-    return [[r.source, r.title, r.publisher, r.date or "undated", r.chunks] for r in rag.catalog()]
+def corpus_rows(catalog: list[ArticleSummary]) -> list[list]:
+    """Rows for the Corpus table: source, title, outlet, date, chunks."""
+    return [[r.source, r.title, r.publisher, r.date or "undated", r.chunks] for r in catalog]
 
 
-def outlet_choices(rag: Rag) -> list[str]:
+def outlet_choices(catalog: list[ArticleSummary]) -> list[str]:
     """The outlets of the indexed articles (for the filter), sorted."""
-    return sorted({r.publisher for r in rag.catalog() if r.publisher})
+    return sorted({r.publisher for r in catalog if r.publisher})

@@ -19,23 +19,23 @@ def corpus_tab(gr, pool, outlets) -> None:
     from rag.ingest.uploads import ingest_uploads
 
     headers = ["file", "title", "outlet", "date", "chunks"]
-    rows = corpus_rows(pool.base)
+    catalog = pool.base.catalog()
     with gr.Tab("Corpus", id="corpus"):
-        table = gr.Dataframe(rows, headers=headers, interactive=False, wrap=True, elem_id="articles",
+        table = gr.Dataframe(corpus_rows(catalog), headers=headers, interactive=False, wrap=True, elem_id="articles",
                              column_widths=["22%", "42%", "16%", "12%", "8%"])
         files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
                         label="Add articles (.txt .md .html .pdf)", elem_id="upload")
         add = gr.Button("Index uploaded files", variant="primary", elem_id="index-upload")
         message = gr.HTML(elem_id="corpus-status")
         with gr.Row():
-            pick = gr.Dropdown([r[0] for r in rows], label="Article", allow_custom_value=False)
+            pick = gr.Dropdown([a.source for a in catalog], label="Article", allow_custom_value=False)
             delete = gr.Button("Delete article", variant="stop")
             reindex = gr.Button("Re-index")
 
     def refreshed(msg: str):
-        rows = corpus_rows(pool.base)
-        return (rows, msg, gr.update(choices=[r[0] for r in rows], value=None),
-                gr.update(choices=outlet_choices(pool.base)))
+        catalog = pool.base.catalog()  # read from the index now: other sessions may have changed it
+        return (corpus_rows(catalog), msg, gr.update(choices=[a.source for a in catalog], value=None),
+                gr.update(choices=outlet_choices(catalog)))
 
     def index(uploaded, progress=gr.Progress()):
         progress(0, desc="indexing")
