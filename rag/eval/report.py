@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from rag.eval.metrics import bootstrap_delta
@@ -129,63 +130,55 @@ def _settings_line(settings: dict) -> str:
     return "Settings: " + ", ".join(f"`{k}={settings.get(k)}`" for k in keys if k in settings)
 
 
-def _plt():
+@contextmanager
+def _figure(path: Path, size: tuple[float, float]):
+    """A matplotlib axis whose figure is saved to `path` and closed when the block ends."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    return plt
+    fig, ax = plt.subplots(figsize=size)
+    try:
+        yield ax
+        fig.tight_layout()
+        fig.savefig(path, dpi=100)
+    finally:
+        plt.close(fig)
 
 
 def _bar_plot(path: Path, summary: dict) -> None:
-    plt = _plt()
     keys = [k for k in TABLE_KEYS if not k.startswith("latency") and summary.get(k) is not None]
-    fig, ax = plt.subplots(figsize=(9, 4))
-    ax.barh(keys, [summary[k] for k in keys], color="#4c72b0")
-    ax.set_xlim(0, 1)
-    ax.invert_yaxis()
-    ax.set_title("Metrics")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    with _figure(path, (9, 4)) as ax:
+        ax.barh(keys, [summary[k] for k in keys], color="#4c72b0")
+        ax.set_xlim(0, 1)
+        ax.invert_yaxis()
+        ax.set_title("Metrics")
 
 
 def _latency_plot(path: Path, latencies: list[float]) -> None:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.hist(latencies, bins=20, color="#55a868")
-    ax.set_xlabel("answer latency (ms)")
-    ax.set_ylabel("questions")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    with _figure(path, (6, 3.5)) as ax:
+        ax.hist(latencies, bins=20, color="#55a868")
+        ax.set_xlabel("answer latency (ms)")
+        ax.set_ylabel("questions")
 
 
 def _tradeoff_plot(path: Path, table: list[dict]) -> None:
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.5, 4))
     x = [t["threshold"] for t in table]
-    for key in ("accuracy", "answerable_declined", "unanswerable_answered"):
-        ax.plot(x, [t[key] if t[key] == t[key] else 0 for t in table], marker="o", label=key.replace("_", " "))
-    ax.set_xlabel("decline threshold")
-    ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    with _figure(path, (6.5, 4)) as ax:
+        for key in ("accuracy", "answerable_declined", "unanswerable_answered"):
+            ax.plot(x, [t[key] if t[key] == t[key] else 0 for t in table], marker="o", label=key.replace("_", " "))
+        ax.set_xlabel("decline threshold")
+        ax.set_ylim(0, 1.05)
+        ax.legend(fontsize=8)
 
 
 def _sweep_plot(path: Path, runs: list[tuple[dict, dict]]) -> None:
-    plt = _plt()
     labels = [", ".join(f"{k}={v}" for k, v in p.items()) for p, _ in runs]
     keys = ["article_hit", "evidence_recall", "key_fact_accuracy", "declined_unanswerable"]
-    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(runs)), 4))
-    for key in keys:
-        ax.plot(labels, [s.get(key) or 0 for _, s in runs], marker="o", label=key)
-    ax.set_ylim(0, 1.05)
-    ax.legend(loc="lower right", fontsize=8)
-    ax.tick_params(axis="x", rotation=45, labelsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    with _figure(path, (max(6, 1.2 * len(runs)), 4)) as ax:
+        for key in keys:
+            ax.plot(labels, [s.get(key) or 0 for _, s in runs], marker="o", label=key)
+        ax.set_ylim(0, 1.05)
+        ax.legend(loc="lower right", fontsize=8)
+        ax.tick_params(axis="x", rotation=45, labelsize=8)
