@@ -108,6 +108,19 @@ class Filters:
         return bool(self.sources or self.publishers or self.date_from or self.date_to)
 
 
+@dataclass(frozen=True)
+class AskOptions:
+    """How to answer one question: each field left None takes the setting's value. One Rag
+    answers every combination (the web chat's per-session choices, eval's undeclined run)."""
+
+    top_k: int | None = None
+    retriever: str | None = None  # dense, bm25 or hybrid
+    filters: Filters | None = None
+    llm: str | None = None  # which answerer: extractive, openai, ollama, llamacpp or auto
+    max_answer_sentences: int | None = None
+    answer_threshold: float | None = None  # decline below this confidence
+
+
 def final(events: Iterable[str | Answer]) -> Answer:
     """Drain an answer stream (text as it is written, then the Answer) for its Answer."""
     answer = None

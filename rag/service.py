@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import unicodedata
 from dataclasses import replace
@@ -11,7 +12,7 @@ from typing import Callable, Iterator, Sequence
 from rag.answer.answerer import NO_PASSAGE, Answerer, ExtractiveAnswerer, confidence, decline, declines
 from rag.answer.conversation import Conversation, Rewriter, llm_rewriter, rewrite
 from rag.answer.generate import GenerativeAnswerer
-from rag.answer.llm import choose
+from rag.answer.llm import LLM_KINDS, Backend, choose
 from rag.answer.rank import SentenceRanker, load_model
 from rag.answer.verify import verify
 from rag.embed import CachedEmbedder, make_embedder
@@ -19,9 +20,10 @@ from rag.errors import InputError, StoreError
 from rag.index import Index
 from rag.index.chroma_index import ChromaIndex
 from rag.index.manifest import manifest_for
+from rag.index.place import Place
 from rag.ingest.chunk import TOKENIZER
 from rag.ingest.pipeline import IngestReport, ingest_paths
-from rag.records import Answer, Article, ArticleSummary, Chunk, Filters, Hit, final
+from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Hit, final
 from rag.retrieve.hybrid import ChunkRetriever, Retriever
 from rag.settings import Settings
 
@@ -33,18 +35,12 @@ class Rag:
 
     def __init__(self, settings: Settings, index: Index | None = None, embedder: CachedEmbedder | None = None) -> None:
         self.settings = settings
-        self.index: Index = index if index is not None else ChromaIndex(settings)
+        place = Place(settings.index_dir, settings.collection, settings.chroma_url)
+        self.index: Index = index if index is not None else ChromaIndex(place)
         self._embedder = embedder
         self._checked = False
-        self._answerer: tuple[Answerer, Rewriter] | None = None
-        self._notice: str | None = None
-
-    def variant(self, **updates) -> "Rag":
-        """A Rag with some settings changed (answerer, retriever, answer length) that shares this
-        one's index and loaded model."""
-        other = Rag(self.settings.model_copy(update=updates), self.index, self._embedder)
-        other._checked = self._checked
-        return other
+        self._backends: dict[str, tuple[Backend | None, str | None]] = {}  # per answerer kind, chosen once
+        self._lock = threading.Lock()
 
     @property
     def embedder(self) -> CachedEmbedder:
@@ -62,29 +58,32 @@ class Rag:
     def ranker(self) -> SentenceRanker:
         return SentenceRanker(self.embedder, self.index, articles=self.index.article_texts)
 
-    @property
-    def threshold(self) -> float:
-        """The one decline threshold: the setting, or the one chosen on the dev sets with the model."""
-        chosen = self.settings.answer_threshold
-        return load_model().threshold if chosen is None else chosen
+    def options(self, options: AskOptions | None = None) -> AskOptions:
+        """`options` with every unset field taken from the settings (the threshold: the one chosen
+        on the dev sets with the model, unless set); a bad value is named."""
+        o, s = options or AskOptions(), self.settings
+        threshold = _pick(o.answer_threshold, s.answer_threshold)
+        return check_options(AskOptions(
+            top_k=_pick(o.top_k, s.top_k), retriever=_pick(o.retriever, s.retriever), filters=o.filters,
+            llm=_pick(o.llm, s.llm), max_answer_sentences=_pick(o.max_answer_sentences, s.max_answer_sentences),
+            answer_threshold=load_model().threshold if threshold is None else threshold))
 
-    @property
-    def answerer(self) -> Answerer:
-        return self._answerer_and_rewriter()[0]
-
-    def _answerer_and_rewriter(self) -> tuple[Answerer, Rewriter]:
-        """The one factory: the configured answerer and its follow-up rewriter, chosen once;
-        `auto` without a reachable LLM answers offline."""
-        if self._answerer is None:
-            backend, self._notice = choose(self.settings, self.settings.llm)
-            if backend is None:
-                self._answerer = (ExtractiveAnswerer(self.threshold, self.settings.max_answer_sentences), rewrite)
-            else:
-                self._answerer = (GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend))
-        return self._answerer
+    def answerer(self, options: AskOptions | None = None) -> tuple[Answerer, Rewriter, str | None]:
+        """The answerer these options ask for, its follow-up rewriter, and a notice when `auto` answers
+        offline. An LLM backend is chosen (and its server probed) once per kind."""
+        o = self.options(options)
+        with self._lock:
+            if o.llm not in self._backends:
+                self._backends[o.llm] = choose(self.settings, o.llm)
+            backend, notice = self._backends[o.llm]
+        if backend is None:
+            return ExtractiveAnswerer(o.answer_threshold, o.max_answer_sentences), rewrite, notice
+        return GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend), notice
 
     def manifest(self) -> dict:
-        return manifest_for(self.settings, self.embedder.dimensions, TOKENIZER)
+        s = self.settings
+        return manifest_for(model=s.embedding_model, backend=s.embedding_backend, dimensions=self.embedder.dimensions,
+                            chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap, tokenizer=TOKENIZER)
 
     def ingest(self, paths: list[Path], prune: bool = False, rebuild: bool = False,
                progress: Callable[[str], None] | None = None,
@@ -96,7 +95,9 @@ class Rag:
                 self.index.drop()
             self.index.open(self.manifest(), create=True)
             self._checked = True
-            report = ingest_paths(paths, self.settings, self.index, self.embedder, prune, progress, on_start)
+            s = self.settings
+            report = ingest_paths(paths, self.index, self.embedder, s.chunk_size, s.chunk_overlap, s.max_file_bytes,
+                                  prune, progress, on_start)
             self.index.record_inputs(paths, self.settings.upload_dir)
             if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
                 report.swept = self.index.sweep()
@@ -129,39 +130,42 @@ class Rag:
             raise StoreError(f"no index at {self.index.location}: run `rag ingest corpus/` first")
         self._checked = True
 
-    def ask(self, question: str, top_k: int | None = None, filters: Filters | None = None, qid: str = "") -> Answer:
+    def ask(self, question: str, options: AskOptions | None = None, qid: str = "") -> Answer:
         """Retrieve and answer one question; the answer carries its citations and latency."""
-        return final(self.stream(question, top_k, filters, qid))
+        return final(self.stream(question, options, qid))
 
-    def stream(self, question: str, top_k: int | None = None, filters: Filters | None = None,
+    def stream(self, question: str, options: AskOptions | None = None,
                qid: str = "", history: Sequence[Answer] = ()) -> Iterator[str | Answer]:
         """Text as it is written, then the verified Answer (always the last item)."""
         started = time.perf_counter()
-        question, hits = self._retrieve(question, top_k, filters)
+        o = self.options(options)
+        question, hits = self._retrieve(question, o)
         ranking = self.ranker.rank(question, hits)
+        answerer, _, offline = self.answerer(o)
         answer = None
-        if declines(ranking, self.threshold):
+        if declines(ranking, o.answer_threshold):
             answer = decline(question, hits, NO_PASSAGE if hits else "nothing matched")
             yield answer.text
         else:
-            for event in self.answerer.reply(question, history, hits, ranking):
+            for event in answerer.reply(question, history, hits, ranking):
                 if isinstance(event, Answer):
                     answer = event
                 else:
                     yield event
         assert answer is not None, "an answerer's reply ends with its Answer"
         answer = verify(answer, self._passages(answer, hits), self.embedder.embed)
-        notice = " ".join(n for n in (answer.notice, self._notice) if n) or None
+        notice = " ".join(n for n in (answer.notice, offline) if n) or None
         if not answer.abstained and not answer.citations:
             notice = "the model cited none of the sources: nothing in this answer is backed by the articles"
         yield replace(answer, id=qid, notice=notice, confidence=confidence(ranking),
                       latency_ms=(time.perf_counter() - started) * 1000)
 
-    def _retrieve(self, question: str, top_k: int | None, filters: Filters | None) -> tuple[str, list[Hit]]:
+    def _retrieve(self, question: str, o: AskOptions) -> tuple[str, list[Hit]]:
         question = clean_question(question)
         self.open_index()
         self.index.refresh()  # an ingest by another process (the CLI beside the web chat) shows at once
-        return question, self.retriever.retrieve(question, top_k or self.settings.top_k, filters)
+        retriever = ChunkRetriever(self.index, self.embedder, o.retriever)
+        return question, retriever.retrieve(question, o.top_k, o.filters)
 
     @staticmethod
     def _passages(answer: Answer, hits: list[Hit]) -> dict[int, str]:
@@ -169,12 +173,11 @@ class Rag:
         chunks = {h.chunk.id: h.chunk.text for h in hits}
         return {c.marker: chunks.get(c.chunk_id, c.quote) for c in answer.citations}
 
-    def conversation(self, top_k: int | None = None, filters: Filters | None = None,
-                     turns: list[Answer] | None = None) -> Conversation:
+    def conversation(self, options: AskOptions | None = None, turns: list[Answer] | None = None) -> Conversation:
         """A chat that keeps history (continuing `turns`); follow-ups are rewritten into standalone
         questions (by the LLM when one is in use)."""
-        return Conversation(lambda q, history: self.stream(q, top_k=top_k, filters=filters, history=history),
-                            self._answerer_and_rewriter()[1], turns or [])
+        o = self.options(options)
+        return Conversation(lambda q, history: self.stream(q, o, history=history), self.answerer(o)[1], turns or [])
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load)."""
@@ -205,6 +208,24 @@ class Rag:
 
     def chunks_of(self, source: str) -> list[Chunk]:
         return self.index.chunks_of(source)
+
+
+def _pick(chosen, default):
+    return default if chosen is None else chosen
+
+
+def check_options(o: AskOptions) -> AskOptions:
+    """Refuse a value no setting would take, naming it (the web chat and API pass them as given)."""
+    problems = []  # top_k and the retriever are checked by the retriever itself
+    if o.llm not in LLM_KINDS:
+        problems.append(f"llm must be one of {', '.join(LLM_KINDS)}, got {o.llm!r}")
+    if not isinstance(o.max_answer_sentences, int) or not 1 <= o.max_answer_sentences <= 10:
+        problems.append(f"max_answer_sentences must be a whole number from 1 to 10, got {o.max_answer_sentences!r}")
+    if not isinstance(o.answer_threshold, (int, float)) or not 0 <= o.answer_threshold <= 1:
+        problems.append(f"answer_threshold must be between 0 and 1, got {o.answer_threshold!r}")
+    if problems:
+        raise InputError("; ".join(problems))
+    return o
 
 
 def clean_question(question: str) -> str:

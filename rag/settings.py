@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     queue_size: int = Field(100, ge=1, le=10000, description="Web chat requests that may wait (50 users at once are all answered); more are told the server is busy.")
     concurrency: int = Field(8, ge=1, le=256, description="Web chat answers computed at once.")
 
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1_000_000)
+
     @model_validator(mode="after")
     def _overlap_below_size(self) -> "Settings":
         if self.chunk_overlap >= self.chunk_size:

@@ -149,7 +149,7 @@ def timed(fn, items) -> list[float]:
 
 def warm_ours(index: str) -> dict:
     """With the embedding cache emptied before each question: no sentence vector is reused."""
-    from rag import embed
+    from rag.embed import base as embed
 
     rag = ours(index)
     rag.ask(QUESTIONS[0])

@@ -42,7 +42,7 @@ def cold_ingest(index: Path) -> tuple[float, float]:
 def warm_latencies(index: Path, cold_cache: bool) -> list[float]:
     """Per-question latency with the model loaded; with `cold_cache`, the process's embedding cache
     is emptied before each question, so no sentence vector is reused (the conservative figure)."""
-    from rag import embed
+    from rag.embed import base
     from rag.service import Rag
     from rag.settings import load_settings
 
@@ -51,7 +51,7 @@ def warm_latencies(index: Path, cold_cache: bool) -> list[float]:
     out = []
     for q in QUESTIONS:
         if cold_cache:
-            embed._CACHE.data.clear()
+            base._CACHE.data.clear()
         out.append(rag.ask(q).latency_ms)
     return out
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 from rag.errors import BackendError, ConfigError
 from rag.settings import Settings
 
 CONNECT_TIMEOUT = 3.0  # an unreachable server is reported within seconds, not after llm_timeout
+LLM_KINDS: tuple[str, ...] = get_args(Settings.model_fields["llm"].annotation)
 OLLAMA_URL = "http://127.0.0.1:11434"
 
 

@@ -10,7 +10,7 @@ import typer
 
 from rag.cli.common import ConfigOpt, _progress, _rag, err, friendly
 from rag.errors import RagError
-from rag.records import Filters, answer_record
+from rag.records import AskOptions, Filters, answer_record
 from rag.render import answer_text
 from rag.settings import load_settings
 
@@ -49,8 +49,9 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _filters(source: list[str] | None, publisher: list[str] | None, since: str | None, until: str | None) -> Filters:
-    return Filters(tuple(source or ()), tuple(publisher or ()), since, until)
+def _options(top_k: int | None, source: list[str] | None = None, publisher: list[str] | None = None,
+             since: str | None = None, until: str | None = None) -> AskOptions:
+    return AskOptions(top_k=top_k, filters=Filters(tuple(source or ()), tuple(publisher or ()), since, until))
 
 
 SourceOpt = Annotated[Optional[list[str]], typer.Option("--source", help="Only this article file (repeatable).")]
@@ -73,15 +74,16 @@ def ask(
 ) -> None:
     """Answer one question with numbered citations, or say the articles do not answer it."""
     rag = _rag(config, llm=llm)
-    filters = _filters(source, publisher, since, until)
+    options = _options(top_k, source, publisher, since, until)
     if as_json:
-        typer.echo(json.dumps(answer_record(rag.ask(question, top_k=top_k, filters=filters)), ensure_ascii=False))
+        typer.echo(json.dumps(answer_record(rag.ask(question, options)), ensure_ascii=False))
         return
-    for event in rag.stream(question, top_k=top_k, filters=filters):
-        if isinstance(event, str) and rag.answerer.name != "extractive":
+    streams = rag.answerer(options)[0].name != "extractive"
+    for event in rag.stream(question, options):
+        if isinstance(event, str) and streams:
             typer.echo(event, nl=False)  # generated text streams as it is written
         elif not isinstance(event, str):
-            typer.echo(("\n\n" if rag.answerer.name != "extractive" else "") + answer_text(event))
+            typer.echo(("\n\n" if streams else "") + answer_text(event))
 
 
 @app.command()
@@ -90,7 +92,7 @@ def chat(top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None) ->
     """Ask questions one after another in the terminal; follow-ups ("and how many are there?")
     are rewritten into standalone questions, shown before the answer. Empty line or Ctrl-D quits."""
     rag = _rag(config, llm=llm)
-    chat_ = rag.conversation(top_k=top_k)
+    chat_ = rag.conversation(_options(top_k))
     while True:
         try:
             question = input("you> ").strip()
@@ -124,7 +126,7 @@ def batch(
     rows = shard(rows, shard_spec)
     with _progress() as bar:
         task = bar.add_task("answering", total=len(rows), item="")
-        report = run_batch(rows, output, lambda q, qid: rag.ask(q, top_k=top_k, qid=qid),
+        report = run_batch(rows, output, lambda q, qid: rag.ask(q, _options(top_k), qid=qid),
                            progress=lambda: bar.update(task, advance=1))
     for problem in problems + report.problems:
         err.print(f"[yellow]skipped:[/yellow] {problem}", markup=True, highlight=False)

@@ -25,7 +25,7 @@ from rag.eval.metrics import (
     token_f1,
     unique_in_order,
 )
-from rag.records import Answer
+from rag.records import Answer, AskOptions
 from rag.service import Rag
 from rag.settings import Settings
 
@@ -57,7 +57,7 @@ def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None
     texts: dict[str, str] = {}
     spans: dict[str, list[tuple[str, int, int]]] = {}
     answers: dict[str, Answer] = {}
-    undeclined = rag.variant(answer_threshold=0.0)  # what a declined question would have been answered
+    undeclined = AskOptions(answer_threshold=0.0)  # what a declined question would have been answered
     for item in gold:
         # A follow-up is asked as a user asks it: in a chat, after the question it follows (and
         # rewritten by the same rewriter the chat uses).
@@ -66,7 +66,7 @@ def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None
         row = score_item(item, answer, rag.settings.top_k, lambda s: _text(rag, s, texts),
                          lambda s: _chunk_spans(rag, s, spans))
         if item.answerable:
-            would = undeclined.ask(answer.rewritten or item.question).text if answer.abstained else answer.text
+            would = rag.ask(answer.rewritten or item.question, undeclined).text if answer.abstained else answer.text
             row["correct_if_answered"] = key_fact_accuracy(would, item.key_facts)
         if judge and not answer.abstained:
             row["judge_faithful"] = float(judge(item.question, answer.text, [c.quote for c in answer.citations]))

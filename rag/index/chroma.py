@@ -16,25 +16,25 @@ from rag.index.filters import to_where
 from rag.index.guard import failure, guard_public
 from rag.index.lock import WriteLock
 from rag.index.manifest import collection_names, mismatch, read_manifest
+from rag.index.place import Place
 from rag.index.probe import probe
 from rag.index.rows import article_from, article_meta, centroid, hit_from
 from rag.records import Article, Chunk, Filters, Hit
-from rag.settings import Settings
 
 
 @guard_public
 class ChromaStore:
     """A Chroma PersistentClient in `index_dir`, or a Chroma server at `chroma_url`."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, place: Place) -> None:
+        self.place = place
         self._client = None
         self._seen: str | None = None  # the revision this process's client last caught up with
         self._reopen = threading.Lock()
 
     @property
     def location(self) -> str:
-        return self.settings.chroma_url or str(self.settings.index_dir)
+        return self.place.location
 
     @property
     def client(self):
@@ -47,25 +47,25 @@ class ChromaStore:
 
         opts = chromadb.Settings(anonymized_telemetry=False)
         try:
-            if self.settings.chroma_url:
-                url = urlparse(self.settings.chroma_url)
+            if self.place.chroma_url:
+                url = urlparse(self.place.chroma_url)
                 if url.scheme not in ("http", "https") or not url.hostname:
-                    raise StoreError(f"chroma_url {self.settings.chroma_url!r}: expected http://HOST:PORT")
+                    raise StoreError(f"chroma_url {self.place.chroma_url!r}: expected http://HOST:PORT")
                 port = url.port or (443 if url.scheme == "https" else 8000)
                 return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https", settings=opts)
-            self.settings.index_dir.mkdir(parents=True, exist_ok=True)
-            if WriteLock(self.settings.index_dir).interrupted():
+            self.place.index_dir.mkdir(parents=True, exist_ok=True)
+            if WriteLock(self.place.index_dir).interrupted():
                 self._probe()
-            return chromadb.PersistentClient(path=str(self.settings.index_dir), settings=opts)
+            return chromadb.PersistentClient(path=str(self.place.index_dir), settings=opts)
         except StoreError:
             raise
         except Exception as exc:  # chromadb raises many types for an unreachable or broken store
-            raise StoreError(f"cannot open the index: {failure(self.settings, exc)}") from None
+            raise StoreError(f"cannot open the index: {failure(self.place, exc)}") from None
 
     def _probe(self) -> None:
         """After a writer was killed, open the index in a child first: a half-flushed vector file
         crashes the process that loads it, and that must not be this one."""
-        result = probe(self.settings.index_dir, self.settings.collection)
+        result = probe(self.place.index_dir, self.place.collection)
         if not result.ok:
             raise StoreError(f"the index at {self.location} was left damaged by an interrupted ingest "
                              f"({result.detail}); repair it with `rag doctor --repair`")
@@ -78,11 +78,11 @@ class ChromaStore:
 
     # -- collections and manifest ------------------------------------------------------------
     def _names(self) -> tuple[str, str]:
-        return collection_names(self.settings.collection)
+        return collection_names(self.place.collection)
 
     def manifest(self) -> dict | None:
         """The manifest the index was built with, or None when there is no index yet."""
-        if not self.settings.chroma_url and not (self.settings.index_dir / "chroma.sqlite3").is_file():
+        if not self.place.chroma_url and not (self.place.index_dir / "chroma.sqlite3").is_file():
             return None  # reading never creates an index (opening Chroma's client would)
         chunks_name, _ = self._names()
         if chunks_name not in {c.name for c in self.client.list_collections()}:
@@ -128,10 +128,10 @@ class ChromaStore:
     def writing(self) -> Iterator[bool]:
         """One writer at a time on a local index: a second gets IndexBusyError at once. Yields True
         when the previous writer was interrupted (then the write should sweep up after it)."""
-        if self.settings.chroma_url:
+        if self.place.chroma_url:
             yield False
             return
-        with WriteLock(self.settings.index_dir).hold() as interrupted:
+        with WriteLock(self.place.index_dir).hold() as interrupted:
             # A client opened before the lock may hold another process's old vector index in
             # memory; writing through it would persist that old index over the other's work.
             self.close()
@@ -186,7 +186,7 @@ class ChromaStore:
         queries miss them, or fail on them), so after an outside change the client is opened again."""
         revision = self.revision()
         with self._reopen:
-            if self._seen not in (None, revision) and not self.settings.chroma_url:
+            if self._seen not in (None, revision) and not self.place.chroma_url:
                 self.close()
                 revision = self.revision()
             self._seen = revision

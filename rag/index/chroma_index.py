@@ -10,17 +10,17 @@ import numpy as np
 from rag.index.chroma import ChromaStore
 from rag.index.inputs import record_inputs
 from rag.index.keyword import Bm25Index
+from rag.index.place import Place
 from rag.records import Article, ArticleSummary, Chunk, Filters, Hit
-from rag.settings import Settings
 
 
 class ChromaIndex:
     """Cheap to construct: Chroma opens on first use. Implements `rag.index.Index`."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.store = ChromaStore(settings)
-        self.words = Bm25Index(settings.index_dir / "bm25" / settings.collection)
-        self.settings = settings
+    def __init__(self, place: Place) -> None:
+        self.store = ChromaStore(place)
+        self.words = Bm25Index(place.index_dir / "bm25" / place.collection)
+        self.place = place
         self._catalog: tuple[str, list[ArticleSummary]] | None = None  # (revision, summaries)
 
     @property
@@ -51,8 +51,8 @@ class ChromaIndex:
         return orphans
 
     def record_inputs(self, paths: list[Path], upload_dir: Path) -> None:
-        if not self.settings.chroma_url:  # a server's files are not ours to keep notes beside
-            record_inputs(self.settings.index_dir, paths, upload_dir)
+        if not self.place.chroma_url:  # a server's files are not ours to keep notes beside
+            record_inputs(self.place.index_dir, paths, upload_dir)
 
     def committed(self, changed: bool) -> None:
         if changed:
@@ -109,9 +109,9 @@ class ChromaIndex:
         return self.store.counts()
 
     def size_bytes(self) -> int | None:
-        if self.settings.chroma_url:
+        if self.place.chroma_url:
             return None
-        return sum(f.stat().st_size for f in Path(self.settings.index_dir).rglob("*") if f.is_file())
+        return sum(f.stat().st_size for f in Path(self.place.index_dir).rglob("*") if f.is_file())
 
     def close(self) -> None:
         self.store.close()

@@ -16,7 +16,7 @@ def _guarded(method):
         except RagError:
             raise
         except _store_failures() as exc:
-            raise StoreError(failure(self.settings, exc)) from None
+            raise StoreError(failure(self.place, exc)) from None
     return wrapper
 
 
@@ -40,10 +40,10 @@ def guard_public(cls):
     return cls
 
 
-def failure(settings, exc: Exception) -> str:
+def failure(place, exc: Exception) -> str:
     """What to tell the user when Chroma fails underneath us."""
     why = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}"
-    if settings.chroma_url:
-        return (f"the Chroma server at {settings.chroma_url} failed or cannot be reached ({why}); start it "
+    if place.chroma_url:
+        return (f"the Chroma server at {place.chroma_url} failed or cannot be reached ({why}); start it "
                 "and run the command again: an interrupted ingest resumes where it stopped")
-    return f"the index at {settings.index_dir} cannot be read ({why}); check it with `rag doctor`"
+    return f"the index at {place.index_dir} cannot be read ({why}); check it with `rag doctor`"

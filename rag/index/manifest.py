@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rag.settings import Settings
-
 SCHEMA_VERSION = 2  # bump when the stored layout changes; older indexes are then refused (2: a lead is no longer taken for a headline)
 KEYS = ("schema_version", "embedding_model", "embedding_backend", "embedding_dimensions", "chunk_size",
         "chunk_overlap", "tokenizer")
@@ -14,14 +12,14 @@ def collection_names(collection: str) -> tuple[str, str]:
     return collection, f"{collection}-articles"
 
 
-def manifest_for(settings: Settings, dimensions: int, tokenizer: str) -> dict:
+def manifest_for(*, model: str, backend: str, dimensions: int, chunk_size: int, chunk_overlap: int,
+                 tokenizer: str) -> dict:
     """What the index must agree with: model and backend (int8 vectors differ slightly), dimensions,
     chunking, tokenizer, schema."""
     return {
-        "schema_version": SCHEMA_VERSION, "embedding_model": settings.embedding_model,
-        "embedding_backend": settings.embedding_backend,
-        "embedding_dimensions": dimensions, "chunk_size": settings.chunk_size,
-        "chunk_overlap": settings.chunk_overlap, "tokenizer": tokenizer,
+        "schema_version": SCHEMA_VERSION, "embedding_model": model, "embedding_backend": backend,
+        "embedding_dimensions": dimensions, "chunk_size": chunk_size, "chunk_overlap": chunk_overlap,
+        "tokenizer": tokenizer,
     }
 
 

@@ -15,7 +15,6 @@ from rag.ingest.chunk import chunk_article
 from rag.ingest.load import SourceFile, discover, file_digest, load_file
 from rag.ingest.metadata import build_article
 from rag.records import Article, Chunk
-from rag.settings import Settings
 
 Progress = Callable[[str], None]  # called once per file with its source path
 
@@ -47,12 +46,12 @@ class _Prepared:
     updated: bool
 
 
-def ingest_paths(paths: list[Path], settings: Settings, index: Index, embedder: Embedder,
-                 prune: bool = False, progress: Progress | None = None,
+def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size: int, chunk_overlap: int,
+                 max_bytes: int, prune: bool = False, progress: Progress | None = None,
                  on_start: Callable[[int], None] | None = None) -> IngestReport:
-    """Ingest files and folders into an opened index; unusable files are reported, never fatal."""
+    """Ingest files and folders into an opened index, chunked to `chunk_size` tokens; files over
+    `max_bytes` and other unusable files are reported, never fatal."""
     files, missing = discover(paths)
-    max_bytes = int(settings.max_file_mb * 1_000_000)
     report = IngestReport(failed=[(str(p), reason) for p, reason in missing])
     if on_start:
         on_start(len(files))
@@ -62,7 +61,7 @@ def ingest_paths(paths: list[Path], settings: Settings, index: Index, embedder: 
         report.pruned = prune_missing(index, roots, known)
         known = {src: v for src, v in known.items() if src not in report.pruned}
     digests = {f.source: file_digest(f.path, max_bytes) for f in files}
-    run = _Run(settings, max_bytes, index, embedder, known, owners(digests, known), report)
+    run = _Run((chunk_size, chunk_overlap), max_bytes, index, embedder, known, owners(digests, known), report)
     pending: list[_Prepared] = []
     for file in files:
         prepared = _prepare(file, digests[file.source], run)
@@ -81,7 +80,7 @@ def ingest_paths(paths: list[Path], settings: Settings, index: Index, embedder: 
 @dataclass(frozen=True)
 class _Run:
     """What every file of one ingest is checked against."""
-    settings: Settings
+    chunking: tuple[int, int]  # chunk size and overlap, in tokens
     max_bytes: int
     index: Index
     embedder: Embedder
@@ -110,7 +109,7 @@ def _prepare(file: SourceFile, digest: str | None, run: _Run) -> _Prepared | Non
         return None
     article = build_article(loaded)
     try:
-        chunks = chunk_article(article, run.settings.chunk_size, run.settings.chunk_overlap, run.embedder.fits)
+        chunks = chunk_article(article, *run.chunking, run.embedder.fits)
     except ValueError as exc:  # text the splitter cannot map back: this file fails, not the run
         run.report.failed.append((str(file.path), f"cannot be chunked: {exc}"))
         return None

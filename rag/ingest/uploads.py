@@ -50,7 +50,7 @@ def ingest_uploads(rag, uploads: list[tuple[Path, str]]) -> tuple[list[str], lis
     refused = []
     for temp, original in uploads:
         try:
-            path = accept_upload(temp, original, settings.upload_dir, int(settings.max_file_mb * 1_000_000))
+            path = accept_upload(temp, original, settings.upload_dir, settings.max_file_bytes)
             kept[str(path.resolve())] = (path, original)
         except RagError as exc:
             refused.append(str(exc))

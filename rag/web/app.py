@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from rag.errors import RagError
-from rag.records import Answer, Filters
+from rag.records import Answer, AskOptions, Filters
 from rag.service import Rag
 from rag.settings import Settings
 from rag.web.corpus import outlet_choices
@@ -25,37 +25,23 @@ EXAMPLES = [
 BACKENDS = ["extractive", "openai", "ollama", "llamacpp", "auto"]
 
 
-class RagPool:
-    """One Rag per (answerer, retriever, answer length), all sharing one store, model and BM25 index."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.base = Rag(settings)
-        self._pool: dict[tuple, Rag] = {}
-        self._lock = threading.Lock()
-        self.ingest_lock = threading.Lock()  # one ingestion at a time from the UI
-
-    def get(self, llm: str, retriever: str, length: int) -> Rag:
-        key = (llm, retriever, int(length))
-        with self._lock:
-            if key not in self._pool:
-                self._pool[key] = self.base.variant(llm=llm, retriever=retriever, max_answer_sentences=int(length))
-            return self._pool[key]
+def ask_options(llm, top_k, retriever, outlets, date_from, date_to, length) -> AskOptions:
+    """The chat's choices for one question (each session its own; one shared Rag answers them all)."""
+    filters = Filters(publishers=tuple(outlets or ()), date_from=(date_from or "").strip() or None,
+                      date_to=(date_to or "").strip() or None)
+    return AskOptions(top_k=int(top_k), retriever=retriever, filters=filters, llm=llm,
+                      max_answer_sentences=int(length))
 
 
-def _filters(outlets, date_from, date_to) -> Filters:
-    return Filters(publishers=tuple(outlets or ()), date_from=(date_from or "").strip() or None,
-                   date_to=(date_to or "").strip() or None)
-
-
-def chat_handler(pool: RagPool):
+def chat_handler(rag: Rag):
     def ask(question, turns, llm, top_k, retriever, outlets, date_from, date_to, length):
         turns = list(turns or [])
         if not (question or "").strip():
             yield transcript(turns), turns, question, None, None
             return
         try:
-            rag = pool.get(llm, retriever, length)
-            conv = rag.conversation(int(top_k), _filters(outlets, date_from, date_to), turns)
+            options = ask_options(llm, top_k, retriever, outlets, date_from, date_to, length)
+            conv = rag.conversation(options, turns)
             text = ""
             for event in conv.stream(question):
                 if isinstance(event, str):
@@ -100,12 +86,12 @@ def export_files(turns: list[Answer]) -> tuple[str, str]:
     return str(folder / "conversation.md"), str(folder / "conversation.json")
 
 
-def backend_status(pool: RagPool, llm: str) -> str:
+def backend_status(rag: Rag, llm: str) -> str:
     """Which answerer is active and whether its server answers."""
     from rag.answer.llm import choose
 
     try:
-        backend, notice = choose(pool.base.settings, llm)
+        backend, notice = choose(rag.settings, llm)
     except RagError as exc:
         return f"**{llm}**: not available — {exc}"
     if backend is None:
@@ -114,10 +100,11 @@ def backend_status(pool: RagPool, llm: str) -> str:
 
 
 def build(settings: Settings):
-    """The Gradio app over one shared RagPool (one model load for all sessions)."""
+    """The Gradio app over one shared Rag (one model load for all sessions)."""
     import gradio as gr
 
-    pool = RagPool(settings)
+    rag = Rag(settings)
+    writes = threading.Lock()  # one upload, delete or re-index at a time from the UI
     with gr.Blocks(title="News RAG", delete_cache=(3600, 3600)) as demo:
         turns = gr.State([], time_to_live=12 * 3600)  # sessions from API clients never say goodbye
         gr.Markdown("## News RAG\nAnswers come only from the indexed articles, with numbered sources you can check.")
@@ -138,7 +125,7 @@ def build(settings: Settings):
                     with gr.Column(scale=1, min_width=260):
                         with gr.Accordion("Settings", open=True):
                             llm = gr.Dropdown(BACKENDS, value=settings.llm, label="Answerer")
-                            status = gr.Markdown(backend_status(pool, settings.llm))
+                            status = gr.Markdown(backend_status(rag, settings.llm))
                             top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages retrieved (top-k)")
                             retriever = gr.Radio(["hybrid", "dense", "bm25"], value=settings.retriever, label="Retrieval")
                             length = gr.Slider(1, 6, value=settings.max_answer_sentences, step=1, label="Answer length (sentences)")
@@ -146,16 +133,16 @@ def build(settings: Settings):
                             outlets = gr.Dropdown([], multiselect=True, label="Outlets", allow_custom_value=True)
                             date_from = gr.Textbox(label="From date", placeholder="YYYY[-MM[-DD]]")
                             date_to = gr.Textbox(label="To date", placeholder="YYYY[-MM[-DD]]")
-            corpus_tab(gr, pool, outlets)
-            batch_tab(gr, pool)
-            eval_tab(gr, pool)
+            corpus_tab(gr, rag, writes, outlets)
+            batch_tab(gr, rag)
+            eval_tab(gr, rag)
         inputs = [box, turns, llm, top_k, retriever, outlets, date_from, date_to, length]
         outputs = [view, turns, box, md_file, js_file]
-        send.click(chat_handler(pool), inputs, outputs, api_name="ask")
-        box.submit(chat_handler(pool), inputs, outputs, api_visibility="private")
+        send.click(chat_handler(rag), inputs, outputs, api_name="ask")
+        box.submit(chat_handler(rag), inputs, outputs, api_visibility="private")
         clear.click(lambda: (transcript([]), []), None, [view, turns])
-        llm.change(lambda v: backend_status(pool, v), llm, status)
-        demo.load(lambda: gr.update(choices=outlet_choices(pool.base.catalog())), None, outlets)
+        llm.change(lambda v: backend_status(rag, v), llm, status)
+        demo.load(lambda: gr.update(choices=outlet_choices(rag.catalog())), None, outlets)
     return demo
 
 
@@ -173,7 +160,7 @@ def launch(settings: Settings, **extra):
         auth = (settings.auth_user, settings.auth_password.get_secret_value())
     blocked = [str(p.resolve()) for p in (settings.index_dir, settings.upload_dir, Path("rag.toml"), Path(".env"))]
     demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
-                allowed_paths=[], blocked_paths=blocked, max_file_size=int(settings.max_file_mb * 1_000_000),
+                allowed_paths=[], blocked_paths=blocked, max_file_size=settings.max_file_bytes,
                 show_error=False, footer_links=[], ssr_mode=False, css=CSS,
                 app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **extra)
     return demo

@@ -15,11 +15,11 @@ def _error(message: str) -> str:
     return f'<div class="notice" id="corpus-error" role="alert">⚠ {esc(message)}</div>'
 
 
-def corpus_tab(gr, pool, outlets) -> None:
+def corpus_tab(gr, rag, writes, outlets) -> None:
     from rag.ingest.uploads import ingest_uploads
 
     headers = ["file", "title", "outlet", "date", "chunks"]
-    catalog = pool.base.catalog()
+    catalog = rag.catalog()
     with gr.Tab("Corpus", id="corpus"):
         table = gr.Dataframe(corpus_rows(catalog), headers=headers, interactive=False, wrap=True, elem_id="articles",
                              column_widths=["22%", "42%", "16%", "12%", "8%"])
@@ -33,7 +33,7 @@ def corpus_tab(gr, pool, outlets) -> None:
             reindex = gr.Button("Re-index")
 
     def refreshed(msg: str):
-        catalog = pool.base.catalog()  # read from the index now: other sessions may have changed it
+        catalog = rag.catalog()  # read from the index now: other sessions may have changed it
         return (corpus_rows(catalog), msg, gr.update(choices=[a.source for a in catalog], value=None),
                 gr.update(choices=outlet_choices(catalog)))
 
@@ -42,8 +42,8 @@ def corpus_tab(gr, pool, outlets) -> None:
         items = [(Path(getattr(f, "name", f)), getattr(f, "orig_name", None) or Path(getattr(f, "name", f)).name)
                  for f in uploaded or []]
         try:
-            with pool.ingest_lock:
-                ok, bad = ingest_uploads(pool.base, items)
+            with writes:
+                ok, bad = ingest_uploads(rag, items)
         finally:
             forget_uploaded_copies([path for path, _ in items])
         msg = (f"<div id='corpus-ok'>Indexed: {esc(', '.join(ok))}</div>" if ok else "") + "".join(_error(b) for b in bad)
@@ -51,15 +51,15 @@ def corpus_tab(gr, pool, outlets) -> None:
 
     def remove(source):
         try:
-            with pool.ingest_lock:
-                pool.base.delete(source or "")
+            with writes:
+                rag.delete(source or "")
             return refreshed(f"Deleted {esc(source)}")
         except RagError as exc:
             return refreshed(_error(str(exc)))
 
     def again():
-        with pool.ingest_lock:
-            report = pool.base.reindex()
+        with writes:
+            report = rag.reindex()
         return refreshed(f"Re-indexed: {len(report.added) + len(report.updated)} changed, {len(report.unchanged)} "
                          f"unchanged, {len(report.pruned)} removed" + "".join(_error(f"{p}: {r}") for p, r in report.failed))
 
@@ -69,7 +69,7 @@ def corpus_tab(gr, pool, outlets) -> None:
     reindex.click(again, None, outs, concurrency_limit=1)
 
 
-def batch_tab(gr, pool) -> None:
+def batch_tab(gr, rag) -> None:
     from rag.batch import read_questions, run_batch
 
     with gr.Tab("Batch", id="batch"):
@@ -89,7 +89,7 @@ def batch_tab(gr, pool) -> None:
             out = Path(tempfile.mkdtemp(prefix="rag-batch-")) / f"{path.stem}-answers.jsonl"
             bar = progress.tqdm(range(len(rows)), desc="answering")
             ticks = iter(bar)
-            report = run_batch(rows, out, lambda q, qid: pool.base.ask(q, qid=qid), progress=lambda: next(ticks, None))
+            report = run_batch(rows, out, lambda q, qid: rag.ask(q, qid=qid), progress=lambda: next(ticks, None))
         except RagError as exc:
             return _error(str(exc)), None
         notes = "".join(_error(p) for p in problems + report.problems)
@@ -98,9 +98,9 @@ def batch_tab(gr, pool) -> None:
     go.click(run, qfile, [status, result], concurrency_limit=2)
 
 
-def eval_tab(gr, pool) -> None:
+def eval_tab(gr, rag) -> None:
     with gr.Tab("Eval", id="eval"):
-        gr.Markdown(f"Run the retrieval and answer eval on `{pool.base.settings.gold_set}` against the current index.")
+        gr.Markdown(f"Run the retrieval and answer eval on `{rag.settings.gold_set}` against the current index.")
         go = gr.Button("Run eval", variant="primary", elem_id="eval-run")
         status = gr.HTML(elem_id="eval-status")
         table = gr.Dataframe(headers=["metric", "value"], interactive=False, elem_id="eval-table")
@@ -114,14 +114,14 @@ def eval_tab(gr, pool) -> None:
         from rag.eval.run import evaluate, summarize
 
         try:
-            items = load_gold(pool.base.settings.gold_set)
+            items = load_gold(rag.settings.gold_set)
             bar = iter(progress.tqdm(range(len(items)), desc="evaluating"))
-            rows = evaluate(pool.base, items, lambda: next(bar, None))
+            rows = evaluate(rag, items, lambda: next(bar, None))
         except RagError as exc:
             return _error(str(exc)), None, None, None
         summary = summarize(rows)
         folder = write_run(Path(tempfile.mkdtemp(prefix="rag-eval-")) / "web", rows, summary,
-                           pool.base.settings.model_dump(mode="json"))
+                           rag.settings.model_dump(mode="json"))
         return "", [[k, v] for k, v in summary.items()], str(folder / "metrics.png"), str(folder / "latency.png")
 
     go.click(run, None, [status, table, plot, latency], concurrency_limit=1)

@@ -3,6 +3,8 @@ the lead sentence of an untitled story, and the one decline decision."""
 
 import pytest
 
+from rag.service import Rag
+
 UNTITLED = ("The Zorbian parliament last night elected Marta Quell as its first woman speaker, by 61 votes to 40. "
             "She replaces Ivo Brand, who retired in March after eleven years in the chair.\n\n"
             "Quell, a former teacher, said she would reform the chamber's rules.\n")
@@ -48,8 +50,9 @@ def test_a_multi_part_question_answers_or_declines_each_part(untitled_rag):
 
 def test_threshold_setting_moves_the_decline_line(sample_rag):
     question = "How many students from Tajikistan study in Russia?"
-    assert sample_rag.variant(answer_threshold=1.0).ask(question).abstained
-    assert not sample_rag.variant(answer_threshold=0.0).ask(question).abstained
+    for threshold, declined in ((1.0, True), (0.0, False)):
+        settings = sample_rag.settings.model_copy(update={"answer_threshold": threshold})
+        assert Rag(settings, sample_rag.index, sample_rag.embedder).ask(question).abstained is declined
 
 
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "Who won the 2018 FIFA World Cup?"])

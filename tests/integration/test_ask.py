@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rag.errors import InputError
-from rag.records import Filters, answer_record
+from rag.records import AskOptions, Filters, answer_record
 
 STUDENTS_Q = "How many students from Tajikistan study in Russia?"
 
@@ -41,19 +41,19 @@ def test_json_record_has_the_documented_fields(sample_rag):
 
 
 def test_top_k_limits_retrieval(sample_rag):
-    assert len(sample_rag.ask(STUDENTS_Q, top_k=2).hits) == 2
+    assert len(sample_rag.ask(STUDENTS_Q, AskOptions(top_k=2)).hits) == 2
 
 
 def test_source_filter_restricts_citations(sample_rag):
     answer = sample_rag.ask("How many Russian troops are stationed in Tajikistan?",
-                            filters=Filters(sources=("004_d3314de6100c5788.txt",)))
+                            AskOptions(filters=Filters(sources=("004_d3314de6100c5788.txt",))))
     assert {h.chunk.source for h in answer.hits} == {"004_d3314de6100c5788.txt"}
     assert "7,000" in answer.text
 
 
 def test_date_range_filter_excludes_other_years_and_undated(sample_rag):
-    answer = sample_rag.ask("Russian military base in Tajikistan", top_k=20,
-                            filters=Filters(date_from="2017-01-01", date_to="2017-12-31"))
+    answer = sample_rag.ask("Russian military base in Tajikistan",
+                            AskOptions(top_k=20, filters=Filters(date_from="2017-01-01", date_to="2017-12-31")))
     assert {h.chunk.source for h in answer.hits} == {"002_3e4b70f7a6e2aa7f.txt", "003_daad56808568b6dc.txt"}
 
 
@@ -65,7 +65,7 @@ def test_bad_questions_get_a_clear_error(sample_rag, bad, message):
 
 def test_bad_date_filter_names_the_field(sample_rag):
     with pytest.raises(InputError, match="date_from: 'yesterday' is not a date"):
-        sample_rag.ask(STUDENTS_Q, filters=Filters(date_from="yesterday"))
+        sample_rag.ask(STUDENTS_Q, AskOptions(filters=Filters(date_from="yesterday")))
 
 
 @pytest.mark.parametrize("question", [
