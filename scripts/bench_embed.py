@@ -4,7 +4,7 @@
 
 Texts: the sample articles and Debian's documentation (scripts/make_corpus.py), chunked as
 ingestion chunks them. Each backend runs in this one process after a warm-up; cosine is against
-the torch (sentence-transformers) vectors. Retrieval quality per backend: eval/reports/sweep-backend.
+the torch (sentence-transformers) vectors. Retrieval quality per backend: eval/reference/sweep-backend.
 """
 
 from __future__ import annotations

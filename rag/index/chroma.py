@@ -217,9 +217,9 @@ class ChromaStore:
         if not ids:
             return []
         got = self.chunks.get(ids=ids, include=["documents", "metadatas", "embeddings"])
-        by_id = {i: (d, m, e) for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])}
-        return [hit_from(i, by_id[i][0], by_id[i][1], 1.0 - float(np.asarray(by_id[i][2]) @ vector))
-                for i in ids if i in by_id]
+        at = {i: n for n, i in enumerate(got["ids"])}
+        return [hit_from(i, got["documents"][n], got["metadatas"][n], 1.0 - float(np.asarray(got["embeddings"][n]) @ vector))
+                for i in ids if (n := at.get(i)) is not None]
 
     def delete_article(self, source: str) -> None:
         """Chunks first, record last: a crash in between leaves a record that the next prune redoes."""
