@@ -1,8 +1,17 @@
 """One exception family. Every message says what went wrong and what to do."""
 
+import re
+
 
 class RagError(Exception):
     """Base class: the CLI and UI show its message on one line, never a traceback."""
+
+    def said_as(self, names: dict[str, str]) -> str:
+        """The message with each setting or field named as the user typed it (a flag, a label)."""
+        text = str(self)
+        for field, name in names.items():
+            text = re.sub(rf"\b{re.escape(field)}\b", name, text)
+        return text
 
 
 class ConfigError(RagError):

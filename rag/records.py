@@ -28,9 +28,10 @@ class ArticleSummary:
 
     source: str
     title: str
-    publisher: str
+    publisher: str  # as the article spells it
     date: str
     chunks: int
+    outlet: str = ""  # the outlet that spelling names (rag.outlets), filled in by the service
 
 
 @dataclass(frozen=True)

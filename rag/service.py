@@ -19,11 +19,13 @@ from rag.embed import CachedEmbedder, make_embedder
 from rag.errors import InputError, StoreError
 from rag.index import Index
 from rag.index.chroma_index import ChromaIndex
+from rag.index.filters import bounds
 from rag.index.manifest import manifest_for
 from rag.index.place import Place
 from rag.ingest.chunk import TOKENIZER
 from rag.ingest.pipeline import IngestReport, ingest_paths
-from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Hit, final
+from rag.outlets import load_aliases, outlet, same_outlet
+from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Filters, Hit, final
 from rag.retrieve.hybrid import ChunkRetriever, Retriever
 from rag.settings import Settings
 
@@ -41,6 +43,7 @@ class Rag:
         self._checked = False
         self._backends: dict[str, tuple[Backend | None, str | None]] = {}  # per answerer kind, chosen once
         self._lock = threading.Lock()
+        self._aliases: dict[str, str] | None = None
 
     @property
     def embedder(self) -> CachedEmbedder:
@@ -57,6 +60,13 @@ class Rag:
     @property
     def ranker(self) -> SentenceRanker:
         return SentenceRanker(self.embedder, self.index, articles=self.index.article_texts)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Outlet spellings that name one outlet (the packaged list and the user's file)."""
+        if self._aliases is None:
+            self._aliases = load_aliases(self.settings.outlet_aliases)
+        return self._aliases
 
     def options(self, options: AskOptions | None = None) -> AskOptions:
         """`options` with every unset field taken from the settings (the threshold: the one chosen
@@ -165,7 +175,20 @@ class Rag:
         self.open_index()
         self.index.refresh()  # an ingest by another process (the CLI beside the web chat) shows at once
         retriever = ChunkRetriever(self.index, self.embedder, o.retriever)
-        return question, retriever.retrieve(question, o.top_k, o.filters)
+        hits = retriever.retrieve(question, o.top_k, self._filters(o.filters))
+        if o.filters and not hits:  # every ranking returns something unless no chunk passes the filters
+            raise InputError(no_match(o.filters))
+        return question, hits
+
+    def _filters(self, filters: Filters | None) -> Filters | None:
+        """Filters as the index reads them: an outlet in any of its spellings."""
+        if filters and filters.publishers:
+            spellings = {r.publisher for r in self.index.catalog() if r.publisher}
+            publishers = same_outlet(filters.publishers, spellings, self.aliases)
+            if not publishers:
+                raise InputError(no_match(filters))
+            filters = replace(filters, publishers=publishers)
+        return filters
 
     @staticmethod
     def _passages(answer: Answer, hits: list[Hit]) -> dict[int, str]:
@@ -195,7 +218,8 @@ class Rag:
     # -- the corpus, for listings and the article viewer (no model load)
     def catalog(self) -> list[ArticleSummary]:
         """One summary per indexed article, by source (none before the first ingest)."""
-        return self.index.catalog() if self.index.manifest() else []
+        rows = self.index.catalog() if self.index.manifest() else []
+        return [replace(r, outlet=outlet(r.publisher, self.aliases)) for r in rows]
 
     def article(self, source: str) -> Article | None:
         return self.index.article(source)
@@ -208,6 +232,12 @@ class Rag:
 
     def chunks_of(self, source: str) -> list[Chunk]:
         return self.index.chunks_of(source)
+
+
+def no_match(filters: Filters) -> str:
+    said = [("file", ", ".join(filters.sources)), ("outlet", ", ".join(filters.publishers)),
+            ("date_from", filters.date_from), ("date_to", filters.date_to)]
+    return "No article matches these filters (" + "; ".join(f"{k}: {v}" for k, v in said if v) + ")"
 
 
 def _pick(chosen, default):
@@ -223,6 +253,11 @@ def check_options(o: AskOptions) -> AskOptions:
         problems.append(f"max_answer_sentences must be a whole number from 1 to 10, got {o.max_answer_sentences!r}")
     if not isinstance(o.answer_threshold, (int, float)) or not 0 <= o.answer_threshold <= 1:
         problems.append(f"answer_threshold must be between 0 and 1, got {o.answer_threshold!r}")
+    if o.filters:
+        lo, hi = bounds(o.filters)  # a date that is not one is named here
+        if lo is not None and hi is not None and lo > hi:
+            problems.append(f"the date range is reversed: date_from {o.filters.date_from} is after "
+                            f"date_to {o.filters.date_to}")
     if problems:
         raise InputError("; ".join(problems))
     return o

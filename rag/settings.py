@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
@@ -53,6 +56,7 @@ class Settings(BaseSettings):
     port: int = Field(7860, ge=0, le=65535)
     auth_user: str | None = Field(None, description="Web chat login user (with auth_password).")
     auth_password: SecretStr | None = Field(None, description="Web chat login password.")
+    outlet_aliases: Path | None = Field(None, description="A TOML file of outlet spellings to treat as one outlet, added to rag/outlets.toml (e.g. \"TASS\" = [\"ITAR-TASS\"]).")
     upload_dir: Path = Field(Path("uploads"), description="Where articles uploaded in the web chat are kept.")
     queue_size: int = Field(100, ge=1, le=10000, description="Web chat requests that may wait (50 users at once are all answered); more are told the server is busy.")
     concurrency: int = Field(8, ge=1, le=256, description="Web chat answers computed at once.")
@@ -92,17 +96,33 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     try:
         return Settings(_toml_file=toml if toml.is_file() else None, **clean)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, toml)) from None
+        raise ConfigError(_describe(exc, lambda field: _named(field, set(clean), toml))) from None
     except ValueError as exc:  # a malformed TOML file
         raise ConfigError(f"{toml}: {exc}") from None
 
 
-def _describe(exc: ValidationError, toml: Path) -> str:
+def _describe(exc: ValidationError, named: Callable[[str], str]) -> str:
     parts = []
     for err in exc.errors():
         field = ".".join(str(p) for p in err["loc"])
         if not field:  # a cross-field rule: its message names the fields
-            parts.append(err["msg"].removeprefix("Value error, "))
+            message = err["msg"].removeprefix("Value error, ")
+            parts.append(re.sub(r"\w+", lambda m: named(m[0]) if m[0] in Settings.model_fields else m[0], message))
             continue
-        parts.append(f"{field} (RAG_{field.upper()}): {err['msg']} (got {err.get('input')!r})")
+        parts.append(f"{named(field)}: {err['msg']} (got {err.get('input')!r})")
     return "invalid settings: " + "; ".join(parts)
+
+
+def _named(field: str, flags: set[str], toml: Path) -> str:
+    """A setting named where the user set it: the command-line flag, the variable, the settings-file key."""
+    if field in flags:
+        return "--" + field.replace("_", "-")
+    variable = f"RAG_{field.upper()}"
+    if any(k.upper() == variable for k in os.environ):  # pydantic-settings matches variables in any case
+        return variable
+    try:
+        if field in tomllib.loads(toml.read_text(encoding="utf-8")):
+            return f"{field} in {toml}"
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        pass
+    return field

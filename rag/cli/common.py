@@ -20,6 +20,7 @@ from rag.errors import RagError
 from rag.settings import load_settings
 
 err = Console(stderr=True, soft_wrap=True)  # errors stay on one line
+FLAGS = {"date_from": "--since", "date_to": "--until", "top_k": "--top-k"}  # fields named as the user typed them
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: ./rag.toml if present).")]
 
 
@@ -30,7 +31,7 @@ def friendly(fn):
         try:
             return fn(*args, **kwargs)
         except RagError as exc:
-            err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+            err.print(f"[red]error:[/red] {exc.said_as(FLAGS)}", markup=True, highlight=False)
             raise typer.Exit(2) from None
     return wrapper
 

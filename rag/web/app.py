@@ -22,6 +22,7 @@ EXAMPLES = [
     "How many Russian troops are stationed in Tajikistan?",
     "What did Lavrov say about the Tajik-Afghan border?",
 ]
+LABELS = {"date_from": "From date", "date_to": "To date", "top_k": "top-k"}  # fields named as the page shows them
 BACKENDS = ["extractive", "openai", "ollama", "llamacpp", "auto"]
 
 
@@ -48,7 +49,7 @@ def chat_handler(rag: Rag):
                     text += event
                     yield transcript(turns, (question, text)), turns, "", None, None
         except RagError as exc:
-            yield transcript(turns) + f'<div class="notice" id="chat-error">Error: {esc(str(exc))}</div>', turns, question, None, None
+            yield transcript(turns) + f'<div class="notice" id="chat-error">Error: {esc(exc.said_as(LABELS))}</div>', turns, question, None, None
             return
         articles = rag.article_texts(sorted({c.source for t in conv.turns for c in t.citations}) or [])
         md, js = export_files(conv.turns)

@@ -11,5 +11,5 @@ def corpus_rows(catalog: list[ArticleSummary]) -> list[list]:
 
 
 def outlet_choices(catalog: list[ArticleSummary]) -> list[str]:
-    """The outlets of the indexed articles (for the filter), sorted."""
-    return sorted({r.publisher for r in catalog if r.publisher})
+    """The outlets of the indexed articles (for the filter), one per outlet however it is spelled, sorted."""
+    return sorted({r.outlet for r in catalog if r.outlet}, key=str.casefold)

@@ -13,7 +13,7 @@ LAYERS = [
     {"service", "batch", "render"},
     {"answer", "retrieve", "ingest"},
     {"index", "embed"},
-    {"records", "settings", "text", "dates"},
+    {"records", "settings", "text", "dates", "outlets"},
     {"errors"},
 ]
 

@@ -25,8 +25,8 @@ def test_rag_toml_in_working_dir_is_picked_up(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("toml,message", [
-    ("top_k = 0\n", "top_k (RAG_TOP_K)"),
-    ("chunk_size = 100\nchunk_overlap = 100\n", "chunk_overlap (100) must be smaller than chunk_size (100)"),
+    ("top_k = 0\n", "top_k in "),
+    ("chunk_size = 100\nchunk_overlap = 100\n", "rag.toml (100) must be smaller than chunk_size in "),
     ("unknown_knob = 1\n", "unknown_knob"),
     ("top_k = [\n", "rag.toml"),
 ])
@@ -35,6 +35,19 @@ def test_bad_settings_name_the_field(tmp_path, toml, message):
     path.write_text(toml)
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_settings(path)
+
+
+def test_a_bad_value_is_named_where_the_user_set_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=r"--llm: .*got 'gpt'"):  # a command-line flag
+        load_settings(llm="gpt")
+    monkeypatch.setenv("RAG_PORT", "70000")
+    with pytest.raises(ConfigError, match=r"RAG_PORT: .*65535"):  # an environment variable
+        load_settings()
+    monkeypatch.delenv("RAG_PORT")
+    monkeypatch.setenv("RAG_CHUNK_OVERLAP", "300")  # a rule across two settings names both as set
+    with pytest.raises(ConfigError, match=r"RAG_CHUNK_OVERLAP \(300\) must be smaller than chunk_size \(256\)"):
+        load_settings()
 
 
 def test_missing_config_file_is_an_error(tmp_path):
