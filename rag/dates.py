@@ -157,3 +157,29 @@ def parse_iso_prefix(value: str, field: str) -> tuple[str, str]:
         raise InputError(f"{field}: {value!r} is not a valid date") from None
     precision = "day" if d else "month" if mo else "year"
     return value.strip(), precision
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
+def precision_of(iso: str | None) -> str | None:
+    """How precise a stored date is: year, month, day, or month-day (the year not given)."""
+    if not iso:
+        return None
+    return "month-day" if iso.startswith("--") else {4: "year", 7: "month"}.get(len(iso), "day")
+
+
+def human_date(iso: str | None) -> str:
+    """A stored date as readers write it: '27 February 2017', 'February 2017', '2017',
+    '24 April (year not given)', or 'undated'; anything else as stored."""
+    m = re.fullmatch(r"(\d{4}|-)-?(\d{2})?(?:-(\d{2}))?", iso or "")
+    if not iso or not m:
+        return iso or "undated"
+    year, month, day = m.groups()
+    if not month or not 1 <= int(month) <= 12:
+        return iso
+    named = _MONTH_NAMES[int(month) - 1]
+    if year == "-":
+        return f"{int(day)} {named} (year not given)" if day else iso
+    return f"{int(day)} {named} {year}" if day else f"{named} {year}"

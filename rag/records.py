@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from rag.dates import precision_of
+
 
 @dataclass(frozen=True)
 class Article:
@@ -141,6 +143,7 @@ def answer_record(answer: Answer) -> dict:
         "abstained": answer.abstained,
         "citations": [
             {"marker": c.marker, "source": c.source, "title": c.title, "date": c.date,
+             "date_precision": precision_of(c.date),
              "publisher": c.publisher, "chunk_id": c.chunk_id, "quote": c.quote, "start": c.start, "end": c.end,
              "score": round(c.score, 4)}
             for c in answer.citations

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from rag.answer.cite import split_lead
+from rag.dates import human_date
 from rag.records import Answer, Citation
 
 
 def describe_source(c: Citation) -> str:
     """"Title" — Publisher, 2017-02-27 (file.txt)"""
     bits = [f"“{c.title}”"]
-    tail = ", ".join(x for x in (c.publisher, c.date or "undated") if x)
+    tail = ", ".join(x for x in (c.publisher, human_date(c.date)) if x)
     return f"{bits[0]} — {tail} ({c.source})"
 
 

@@ -50,7 +50,7 @@ def compose(groups: list[list[Evidence]], shorts: list[list[str]] | None = None)
 
 
 def _year_note(group: list[Evidence]) -> str:
-    years = sorted({year_of(ev.hit.date) or "year unknown" for ev in group})
+    years = sorted({year_of(ev.hit.date) or "year not given" for ev in group})
     return f"({', '.join(years)}) "
 
 

@@ -19,7 +19,7 @@ from rag.text import content_terms, numbers, sentence_spans
 
 SUPPORT_THRESHOLD = 0.6
 _CLAIM = re.compile(r"(.+?)((?:\s*\[\d+\])+)\s*([.!?…]?)(?=\s|$)", re.S)
-_YEAR_NOTE = re.compile(r"^\((?:\d{4}|year unknown)(?:, (?:\d{4}|year unknown))*\)\s*")  # added by cite.compose
+_YEAR_NOTE = re.compile(r"^\((?:\d{4}|year not given)(?:, (?:\d{4}|year not given))*\)\s*")  # added by cite.compose
 _MARKER = re.compile(r"\s?\[(\d+)\]")
 
 Embed = Callable[[list[str]], np.ndarray]

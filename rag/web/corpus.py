@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rag.dates import human_date
 from rag.records import ArticleSummary
 
 
 def corpus_rows(catalog: list[ArticleSummary]) -> list[list]:
     """Rows for the Corpus table: source, title, outlet, date, chunks."""
-    return [[r.source, r.title, r.publisher, r.date or "undated", r.chunks] for r in catalog]
+    return [[r.source, r.title, r.publisher, human_date(r.date), r.chunks] for r in catalog]
 
 
 def outlet_choices(catalog: list[ArticleSummary]) -> list[str]:

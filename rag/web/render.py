@@ -7,6 +7,7 @@ import html
 import re
 
 from rag.answer.cite import split_lead
+from rag.dates import human_date
 from rag.records import Answer, Citation
 
 CSS = """
@@ -80,7 +81,7 @@ def _marked_text(answer: Answer, turn: int) -> str:
 
 
 def source_card(c: Citation, turn: int, article: str | None, all_citations: tuple[Citation, ...]) -> str:
-    meta = " · ".join(esc(x) for x in (c.publisher or "", c.date or "undated", c.source) if x)
+    meta = " · ".join(esc(x) for x in (c.publisher or "", human_date(c.date), c.source) if x)
     passage = _highlight(article or c.quote, [(c.start, c.end)] if article else [(0, len(c.quote))], window=c)
     spans = [(x.start, x.end) for x in all_citations if x.source == c.source]
     full = (f'<details class="article"><summary>Full article</summary><div>{_highlight(article, spans)}</div></details>'

@@ -13,7 +13,8 @@ LAYERS = [
     {"service", "batch", "render"},
     {"answer", "retrieve", "ingest"},
     {"index", "embed"},
-    {"records", "settings", "text", "dates", "outlets"},
+    {"records", "settings", "text", "outlets"},
+    {"dates"},  # records name a date's precision
     {"errors"},
 ]
 
