@@ -7,6 +7,7 @@ import re
 from rag.answer.cite import split_lead
 from rag.dates import human_date
 from rag.records import Answer, Citation
+from rag.text import as_quote, balance_quotes
 
 
 def describe_source(c: Citation) -> str:
@@ -28,7 +29,7 @@ def answer_text(answer: Answer) -> str:
         lines.append("Sources:")
         for c in answer.citations:
             lines.append(f"  [{c.marker}] {describe_source(c)}")
-            lines.append(f"      “{c.quote}”")
+            lines.append(f"      {as_quote(c.quote)}")
     return "\n".join(lines)
 
 
@@ -48,7 +49,7 @@ def answer_markdown(answer: Answer) -> str:
         body = "; ".join(f"**{escape_md(s)}**" for s in shorts) + " — " + body
     if answer.abstained:
         return f"_{body}_"
-    sources = "\n".join(f"- **[{c.marker}]** {escape_md(describe_source(c))}  \n  > {escape_md(c.quote)}"
+    sources = "\n".join(f"- **[{c.marker}]** {escape_md(describe_source(c))}  \n  > {escape_md(balance_quotes(c.quote))}"
                         for c in answer.citations)
     return f"{body}\n\n**Sources**\n\n{sources}"
 

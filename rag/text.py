@@ -86,3 +86,19 @@ _INSTRUCTION = re.compile(
 def is_instruction(sentence: str) -> bool:
     """A sentence addressed to a language model rather than to a reader of the news (prompt injection)."""
     return bool(_INSTRUCTION.search(sentence))
+
+
+def balance_quotes(text: str) -> str:
+    """A sentence whose double quotation marks pair up: a quotation it opens and a later sentence
+    closes is closed at its end; one closed here but opened earlier is opened at its start."""
+    opens, closes = text.count("“"), text.count("”")
+    text = text + "”" * (opens - closes) if opens > closes else "“" * (closes - opens) + text
+    if text.count('"') % 2:
+        text = text + '"' if text.lstrip().startswith('"') else '"' + text
+    return text
+
+
+def as_quote(text: str) -> str:
+    """A passage shown as a quotation: balanced, in curly quotes unless it opens with its own."""
+    text = balance_quotes(text.strip())
+    return text if text[:1] in "“\"" else f"“{text}”"

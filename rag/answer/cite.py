@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rag.answer.reldates import annotate
 from rag.records import Citation, Hit
+from rag.text import balance_quotes
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,15 @@ def compose(groups: list[list[Evidence]], shorts: list[list[str]] | None = None)
     parts = []
     for group, short in zip(groups, shorts or [[]] * len(groups)):
         markers = ""
-        for ev in group:
-            citations.append(to_citation(len(citations) + 1, ev))
-            markers += f"[{len(citations)}]"
+        for ev in group:  # one citation per passage: a passage cited again keeps its number
+            cited = next((c for c in citations if (c.source, c.start) == (ev.hit.chunk.source, ev.start)), None)
+            if cited is None:
+                cited = to_citation(len(citations) + 1, ev)
+                citations.append(cited)
+            markers += f"[{cited.marker}]" if f"[{cited.marker}]" not in markers else ""
         note = _year_note(group) if len(years) > 1 else ""
         lead = "; ".join(f"**{s}**" for s in short) + " — " if short else ""
-        sentence = annotate(group[0].text.strip(), group[0].hit.date)[0]
+        sentence = balance_quotes(annotate(group[0].text.strip(), group[0].hit.date)[0])
         parts.append(f"{lead}{note}{sentence} {markers}")
     return " ".join(parts), citations
 

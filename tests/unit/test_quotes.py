@@ -1,0 +1,39 @@
+"""Quotation marks pair up in answers and quotes, and a passage is cited once however often it is used."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rag.answer.cite import Evidence, compose
+from rag.records import Chunk, Hit
+from rag.text import as_quote, balance_quotes
+
+QUOTE_TEXT = st.text(alphabet=st.sampled_from(list("ab .,“”\"’")), max_size=40)
+
+
+@given(QUOTE_TEXT)
+def test_marks_always_pair_up_and_the_text_is_kept(text):
+    out = balance_quotes(text)
+    assert out.count("“") == out.count("”") and out.count('"') % 2 == 0
+    assert text in out
+
+
+def test_a_quotation_is_not_wrapped_twice_or_left_open():
+    assert as_quote("“We’ll stay,” he said.") == "“We’ll stay,” he said."
+    assert as_quote("“We’ll stay as long as needed.") == "“We’ll stay as long as needed.”"
+    assert as_quote("The base stays.") == "“The base stays.”"
+    assert as_quote("as long as needed,” he said.") == "“as long as needed,” he said."
+
+
+def _evidence(start: int, text: str) -> Evidence:
+    hit = Hit(Chunk("c1", "a.txt", 0, text, start, start + len(text)), 0.9, "Talks", "2017-02-27", "TASS")
+    return Evidence(hit, start, start + len(text), text)
+
+
+def test_one_passage_used_twice_is_one_citation():
+    same = _evidence(10, "“Troops will stay,” Lavrov said.")
+    other = _evidence(80, "The base holds 7,000 troops.")
+    text, citations = compose([[same], [other, same]])
+    assert [c.start for c in citations] == [10, 80]
+    assert text.count("[1]") == 2 and "[3]" not in text
