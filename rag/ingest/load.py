@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +121,9 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    western = _western(data) if len(data) <= SHORT_TEXT else None
+    if western is not None:
+        return western
     from charset_normalizer import from_bytes
 
     matches = from_bytes(data)
@@ -134,6 +138,26 @@ def decode_text(data: bytes) -> str:
     if _control_ratio(text) > 0.05:
         raise LoadError("binary file, not text")
     return text
+
+
+SHORT_TEXT = 4096  # bytes: below this, statistical detection guesses ("Café" read as "Cafť" in mac_latin2)
+_WESTERN_MARKS = set("“”‘’‚„–—…•€™«»°§©®±·¿¡\u00a0")
+
+
+def _western(data: bytes) -> str | None:
+    """A short text as Windows-1252, the commonest legacy encoding of Western news, when it reads
+    as Western text: words of ASCII letters with a few accented ones (Russian in cp1251 would read
+    as words of nothing but accented letters, Polish in cp1250 as symbols in words); else None."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    accented = [c for c in text if ord(c) > 127 and c not in _WESTERN_MARKS]
+    if not all(c.isalpha() and ord(c) <= 0x17F for c in accented):
+        return None
+    words = re.findall(r"[^\W\d_]{3,}", text)
+    foreign = [w for w in words if not re.search("[A-Za-z]", w)]
+    return None if len(foreign) > 0.25 * len(words) else text
 
 
 def _control_ratio(text: str) -> float:

@@ -136,3 +136,16 @@ def test_malformed_html_loads_or_fails_cleanly(tmp_path, pieces):
     else:
         assert loaded.text.strip() and "<script>" not in loaded.text
         build_article(loaded)
+
+
+WESTERN = ("Café crème naïve résumé Zürich Straße São Paulo Málaga Ångström façade déjà vu the minister said "
+           "on Monday that talks in Genève would resume soon").split()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(WESTERN), min_size=1, max_size=12), sep=st.sampled_from([" ", ", ", " — "]))
+def test_any_short_cp1252_text_is_decoded_exactly(tmp_path, words, sep):
+    text = sep.join(words)  # as short as one word: "Café" once read as "Cafť"
+    path = tmp_path / "fr.txt"
+    path.write_bytes(text.encode("cp1252"))
+    assert load(path).text == text
