@@ -17,20 +17,27 @@ def describe_source(c: Citation) -> str:
     return f"{bits[0]} — {tail} ({c.source})"
 
 
-def answer_text(answer: Answer) -> str:
-    """The answer followed by its numbered sources and quotes."""
-    lines = [answer.text]
+def answer_text(answer: Answer, streamed: bool = False, quotes: bool = True) -> str:
+    """The answer followed by its numbered sources and their quotes; with `streamed`, only what
+    follows the text (the reader has seen it as it was written)."""
+    lines = [] if streamed else [answer.text]
     if answer.notice:
-        lines.insert(0, f"note: {answer.notice}")
-    for sentence in answer.unsupported:
-        lines.append(f"  ⚠ not supported by its sources: {sentence}")
+        lines.insert(len(lines) if streamed else 0, f"note: {answer.notice}")
+    if answer.unsupported:
+        n = len(answer.unsupported)
+        shown = " · ".join(as_quote(_shorten(s, 70)) for s in answer.unsupported)
+        lines.append(f"⚠ {n} sentence{'s' * (n > 1)} not supported by the cited passages: {shown}")
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
         for c in answer.citations:
             lines.append(f"  [{c.marker}] {describe_source(c)}")
-            lines.append(f"      {as_quote(c.quote)}")
+            lines += [f"      {as_quote(c.quote)}"] if quotes else []
     return "\n".join(lines)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")

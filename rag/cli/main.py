@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from rag.cli.common import ConfigOpt, _progress, _rag, err, friendly
+from rag.cli.common import FLAGS, ConfigOpt, _progress, _rag, err, friendly
 from rag.errors import RagError
 from rag.records import AskOptions, Filters, answer_record
 from rag.render import answer_text
@@ -81,33 +81,54 @@ def ask(
     streams = rag.answerer(options)[0].name != "extractive"
     for event in rag.stream(question, options):
         if isinstance(event, str) and streams:
-            typer.echo(event, nl=False)  # generated text streams as it is written
+            typer.echo(event, nl=False)  # generated text streams as it is written, and is not printed again
         elif not isinstance(event, str):
-            typer.echo(("\n\n" if streams else "") + answer_text(event))
+            typer.echo(("\n" + answer_text(event, streamed=True)) if streams else answer_text(event))
 
 
 @app.command()
 @friendly
 def chat(top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None) -> None:
     """Ask questions one after another in the terminal; follow-ups ("and how many are there?")
-    are rewritten into standalone questions, shown before the answer. Empty line or Ctrl-D quits."""
+    are rewritten into standalone questions, shown before the answer.
+
+    Type /sources for the quotes behind the last answer, /clear to start over, /quit or Ctrl-D to leave.
+    Example: rag chat --top-k 8"""
     rag = _rag(config, llm=llm)
     chat_ = rag.conversation(_options(top_k))
-    while True:
-        try:
-            question = input("you> ").strip()
-        except EOFError:
-            break
-        if not question:
-            break
-        try:
-            answer = chat_.send(question)
-        except RagError as exc:
-            err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
-            continue
-        if answer.rewritten:
-            typer.echo(f"(asked as: {answer.rewritten})")
-        typer.echo(answer_text(answer) + "\n")
+    err.print(CHAT_HELP, highlight=False)
+    while (question := _read("you> ")) not in (None, "/quit"):
+        if question == "/clear":
+            chat_ = rag.conversation(_options(top_k))
+            typer.echo("(conversation cleared)")
+        elif question == "/sources":
+            last = chat_.turns[-1] if chat_.turns else None
+            typer.echo(answer_text(last, streamed=True) if last and last.citations else "(no sources yet)")
+        elif question.startswith("/"):
+            typer.echo(f"(unknown command {question}; {CHAT_HELP})")
+        elif question:
+            _chat_turn(chat_, question)
+
+
+CHAT_HELP = "Ask about the articles. /sources: quotes behind the last answer · /clear: start over · /quit or Ctrl-D: leave"
+
+
+def _read(prompt: str) -> str | None:
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        return None
+
+
+def _chat_turn(chat_, question: str) -> None:
+    try:
+        answer = chat_.send(question)
+    except RagError as exc:
+        err.print(f"[red]error:[/red] {exc.said_as(FLAGS)}", markup=True, highlight=False)
+        return
+    if answer.rewritten:
+        typer.echo(f"(asked as: {answer.rewritten})")
+    typer.echo(answer_text(answer, quotes=False) + "\n")
 
 
 @app.command()

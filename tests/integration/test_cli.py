@@ -98,10 +98,16 @@ def test_batch_csv_without_question_column_is_refused(env, corpus_copy):
     assert result.exit_code == 2 and "no 'question' column (columns: id, text)" in result.stderr
 
 
-def test_chat_answers_until_empty_line(env, corpus_copy):
+def test_chat_says_how_to_leave_and_obeys_its_commands(env, corpus_copy):
     invoke("ingest", corpus_copy)
-    result = runner.invoke(app, ["chat"], input="How many students from Tajikistan study in Russia?\n\n")
-    assert result.exit_code == 0 and "21,000" in result.stdout
+    result = runner.invoke(app, ["chat"], input="/sources\nHow many students from Tajikistan study in Russia?\n\n"
+                                                "/sources\n/clear\nAnd how many teachers?\n/quit\nnever asked\n")
+    assert result.exit_code == 0 and "/quit or Ctrl-D: leave" in result.output
+    before, after = result.stdout.split("(conversation cleared)")
+    assert "(no sources yet)" in before and "21,000" in before
+    assert before.count("“He pointed out that 21,000 students") == 1  # quotes only on /sources, once
+    assert "asked as" not in after  # cleared: the follow-up has nothing to follow
+    assert "never asked" not in result.stdout
 
 
 def test_batch_shards_split_the_questions_without_overlap(env, corpus_copy):
