@@ -56,14 +56,21 @@ def _csv(text: str, path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     reader = csv.DictReader(text.splitlines())
     if not reader.fieldnames or "question" not in reader.fieldnames:
         raise InputError(f"{path}: no 'question' column (columns: {', '.join(reader.fieldnames or []) or 'none'})")
-    rows, problems = [], []
-    for n, row in enumerate(reader, 2):
-        q = (row.get("question") or "").strip()
-        if not q:
-            problems.append(f"{path}:{n}: column 'question' is empty")
-            continue
-        rows.append(((row.get("id") or "").strip() or f"q{n}", q))
+    rows, problems, n = [], [], 1
+    try:
+        for n, row in enumerate(reader, 2):
+            _csv_row(row, n, path, rows, problems)
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit: the rest cannot be parsed
+        raise InputError(f"{path}:{n + 1}: cannot read the CSV ({exc})") from None
     return rows, problems
+
+
+def _csv_row(row: dict, n: int, path: Path, rows: list, problems: list) -> None:
+    q = (row.get("question") or "").strip()
+    if not q:
+        problems.append(f"{path}:{n}: column 'question' is empty")
+    else:
+        rows.append(((row.get("id") or "").strip() or f"q{n}", q))
 
 
 def _txt(text: str, path: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -93,20 +100,45 @@ def shard(rows: list[tuple[str, str]], spec: str | None) -> list[tuple[str, str]
 
 
 def answered_ids(out: Path) -> set[str]:
-    """Ids already answered in `out`; a torn last line (a crash mid-write) is cut off."""
+    """Ids already answered in `out`, which must be a file of our answers (or not exist yet); a
+    torn last line (a crash mid-write) is cut off. Any other file is refused, never changed."""
+    if out.is_dir():
+        raise InputError(f"{out}: is a folder; give -o a file name, e.g. {out / 'answers.jsonl'}")
     if not out.exists():
         return set()
-    data = out.read_bytes()
-    if data and not data.endswith(b"\n"):
-        data = data[: data.rfind(b"\n") + 1]
+    data = _read(out)
+    complete, torn = data[: data.rfind(b"\n") + 1], data[data.rfind(b"\n") + 1:]
+    ids = [_answer_id(line) for line in complete.splitlines() if line.strip()]
+    if None in ids or (torn and not torn.lstrip().startswith(b"{")):
+        raise InputError(f"{out}: exists and is not a file of rag batch answers; choose another -o "
+                         "(answers are only appended to a file this command wrote)")
+    if torn:
+        _write(out, complete)
+    return set(ids)
+
+
+def _answer_id(line: bytes) -> str | None:
+    """The id of one of our answer lines; None for anything else."""
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    ours = isinstance(record, dict) and {"id", "question", "answer", "citations"} <= record.keys()
+    return str(record["id"]) if ours else None
+
+
+def _read(out: Path) -> bytes:
+    try:
+        return out.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{out}: cannot read the answers file ({exc.strerror})") from None
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
         out.write_bytes(data)
-    ids = set()
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        try:
-            ids.add(str(json.loads(line)["id"]))
-        except (json.JSONDecodeError, KeyError, TypeError):
-            continue
-    return ids
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the answers file ({exc.strerror})") from None
 
 
 def run_batch(questions: list[tuple[str, str]], out: Path, ask: Callable[[str, str], Answer],
@@ -114,8 +146,12 @@ def run_batch(questions: list[tuple[str, str]], out: Path, ask: Callable[[str, s
     """Answer each question not yet in `out`, appending one JSON line per answer."""
     report = BatchReport()
     done = answered_ids(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("a", encoding="utf-8") as fh:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = out.open("a", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the answers file ({exc.strerror})") from None
+    with fh:
         for qid, question in questions:
             if qid in done:
                 report.skipped += 1

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     answer_threshold: float | None = Field(
         None, ge=0.0, le=1.0, description="Decline unless a sentence scores this (the ranker's 0-1 score); empty: the threshold chosen with the model.")
     max_answer_sentences: int = Field(3, ge=1, le=10)
-    max_file_mb: float = Field(20.0, gt=0)
+    max_file_mb: float = Field(20.0, gt=0, le=100_000)
     gold_set: Path = Field(Path("eval/gold.jsonl"), description="Gold questions for `rag eval` and the web chat's Eval tab.")
     llm: Literal["extractive", "openai", "ollama", "llamacpp", "auto"] = Field(
         "extractive", description="Answerer: extractive (offline), openai (any OpenAI-compatible server), ollama, llamacpp, auto.")

@@ -12,6 +12,10 @@ pip=(.venv/bin/python -m pip -q --disable-pip-version-check)
 extras=""
 if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
 # Within the tested pins (requirements.lock): a fresh install gets what the tests passed with.
+if [ -n "$extras" ] && ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
+  echo "setup: installing the test tools; llama-cpp-python compiles from source the first time" \
+       "(about 4-7 minutes on 2 cores, with no output meanwhile)" >&2
+fi
 "${pip[@]}" install -c requirements.lock -e ".${extras}"
 if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
   # The browser tests drive Debian's Chromium (never a downloaded browser build).

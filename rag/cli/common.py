@@ -15,13 +15,18 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from typer.core import TyperArgument
 
 from rag.errors import RagError
 from rag.settings import load_settings
 
+# Typer prints an argument's Python type beside its name (`PATH... <list[Path]>`); the names say
+# what to type, so the types are left out of the help (options name theirs with a metavar).
+TyperArgument.display_type_rich = lambda self, ctx: None
+
 err = Console(stderr=True, soft_wrap=True)  # errors stay on one line
 FLAGS = {"date_from": "--since", "date_to": "--until", "top_k": "--top-k"}  # fields named as the user typed them
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: ./rag.toml if present).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Settings file (default: ./rag.toml if present).")]
 
 
 def friendly(fn):

@@ -21,16 +21,20 @@ ROOT_EVAL = Path("eval")
 @friendly
 def run(
     ctx: typer.Context,
-    gold: Annotated[Optional[Path], typer.Option(help="Gold set (.jsonl or .csv; format in eval/README.md); default: setting gold_set.")] = None,
-    name: Annotated[Optional[str], typer.Option(help="Report folder name under eval/reports/ (default: a timestamp).")] = None,
-    sweep: Annotated[Optional[list[str]], typer.Option(help="SETTING=V1,V2 (repeatable): evaluate every combination on a fresh index of --corpus.")] = None,
-    corpus: Annotated[Path, typer.Option(help="Corpus indexed for each sweep combination.")] = Path("corpus"),
-    reports: Annotated[Path, typer.Option(help="Where report folders go.")] = ROOT_EVAL / "reports",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
-    judge: Annotated[str, typer.Option(help="offline (default) or llm: also ask the configured LLM whether each answer is faithful to its quotes.")] = "offline",
+    gold: Annotated[Optional[Path], typer.Option(metavar="FILE", help="Gold set (.jsonl or .csv; format in eval/README.md); default: setting gold_set.")] = None,
+    name: Annotated[Optional[str], typer.Option(metavar="NAME", help="Report folder name under eval/reports/ (default: a timestamp).")] = None,
+    sweep: Annotated[Optional[list[str]], typer.Option(metavar="SETTING=V1,V2", help="SETTING=V1,V2 (repeatable): evaluate every combination on a fresh index of --corpus.")] = None,
+    corpus: Annotated[Path, typer.Option(metavar="FOLDER", help="Corpus indexed for each sweep combination.")] = Path("corpus"),
+    reports: Annotated[Path, typer.Option(metavar="FOLDER", help="Where report folders go.")] = ROOT_EVAL / "reports",
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print the summary as JSON.")] = False,
+    judge: Annotated[str, typer.Option(metavar="offline|llm", help="offline (default) or llm: also ask the configured LLM whether each answer is faithful to its quotes.")] = "offline",
     config: ConfigOpt = None,
 ) -> None:
-    """Answer every gold question and report retrieval and answer metrics (`rag eval compare A B` compares runs)."""
+    """Answer every gold question and report retrieval and answer metrics.
+
+    `rag eval compare A B` compares two runs.
+
+    Example: rag eval --gold eval/gold.jsonl --name baseline"""
     if ctx.invoked_subcommand:
         return
     from rag.eval.gold import load_gold
@@ -97,13 +101,13 @@ def _show(result, as_json: bool) -> None:
 @eval_app.command()
 @friendly
 def suite(
-    spec: Annotated[Path, typer.Option("--suite", help="Suite file: gold sets and the corpora each is asked against.")] = ROOT_EVAL / "suite.json",
-    name: Annotated[Optional[str], typer.Option(help="Report folder name under eval/reports/ (default: a timestamp).")] = None,
-    reports: Annotated[Path, typer.Option(help="Where report folders go.")] = ROOT_EVAL / "reports",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summaries as JSON.")] = False,
+    spec: Annotated[Path, typer.Option("--suite", metavar="FILE", help="Suite file: gold sets and the corpora each is asked against.")] = ROOT_EVAL / "suite.json",
+    name: Annotated[Optional[str], typer.Option(metavar="NAME", help="Report folder name under eval/reports/ (default: a timestamp).")] = None,
+    reports: Annotated[Path, typer.Option(metavar="FOLDER", help="Where report folders go.")] = ROOT_EVAL / "reports",
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print the summaries as JSON.")] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Every gold set of the suite on a fresh index of its own corpora, one report each and a table.
+    """Every gold set of the suite, each on a fresh index of its own corpora, and one table.
 
     Example: rag eval suite --name after-change (sample, held-out, dev corpus, and both with distractors)."""
     from rag.eval.report import suite_table, write_suite
@@ -123,11 +127,13 @@ def suite(
 @eval_app.command()
 @friendly
 def compare(
-    run_a: Annotated[Path, typer.Argument(help="Report folder of the baseline run.")],
-    run_b: Annotated[Path, typer.Argument(help="Report folder of the new run.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    run_a: Annotated[Path, typer.Argument(metavar="RUN", help="Report folder of the baseline run.")],
+    run_b: Annotated[Path, typer.Argument(metavar="RUN", help="Report folder of the new run.")],
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
 ) -> None:
-    """Per-metric deltas (B - A) with 95% bootstrap intervals, and the questions that flipped."""
+    """Per-metric deltas (B - A) with 95% bootstrap intervals, and the questions that flipped.
+
+    Example: rag eval compare eval/reference/defaults eval/reports/NAME"""
     from rag.eval.report import compare_runs
 
     result = compare_runs(run_a, run_b)
@@ -145,15 +151,14 @@ def compare(
 @eval_app.command()
 @friendly
 def generate(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the drafted gold set (.jsonl).")],
-    per_article: Annotated[int, typer.Option(min=1, max=100, help="Most drafts per article.")] = 5,
-    llm: Annotated[Optional[str], typer.Option("--llm", help="Draft with this LLM backend (openai, ollama, llamacpp, auto) instead of templates.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="Where to write the drafted gold set (.jsonl).")],
+    per_article: Annotated[int, typer.Option(metavar="N", min=1, max=100, help="Most drafts per article.")] = 5,
+    llm: Annotated[Optional[str], typer.Option("--llm", metavar="ANSWERER", help="Draft with this LLM backend (openai, ollama, llamacpp, auto) instead of templates.")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Draft synthetic question/evidence pairs from every indexed article (marked synthetic: review them).
+    """Draft synthetic questions from every indexed article, marked synthetic for review.
 
-    Offline, templates turn fact-bearing sentences into questions; with --llm, llama-index's
-    DatasetGenerator asks the model for one question per passage."""
+    Offline, templates turn fact-bearing sentences into questions; with --llm, llama-index's DatasetGenerator asks the model for one question per passage."""
     from rag.eval.drafts import drafts, llm_drafts, passages
     from rag.service import Rag
 

@@ -24,12 +24,16 @@ app = typer.Typer(
 @app.command()
 @friendly
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf), searched recursively.")],
-    prune: Annotated[bool, typer.Option(help="Remove indexed articles whose files are gone from these folders.")] = False,
-    rebuild: Annotated[bool, typer.Option(help="Drop the index and build it again (after changing model or chunking).")] = False,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Files or folders (.txt .md .html .pdf), searched recursively.")],
+    prune: Annotated[bool, typer.Option(metavar="", help="Remove indexed articles whose files are gone from these folders.")] = False,
+    rebuild: Annotated[bool, typer.Option(metavar="", help="Drop the index and build it again (after changing model or chunking).")] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Index articles. Unchanged files are skipped; changed ones replace their old chunks."""
+    """Index articles (.txt .md .html .pdf) from files or folders.
+
+    Unchanged files are skipped; changed ones replace their old chunks; files that cannot be read are named with the reason and the rest are indexed.
+
+    Example: rag ingest corpus/ ~/news/2021 --prune"""
     rag = _rag(config)
     with _progress() as bar:
         task = bar.add_task("ingesting", total=None, item="")
@@ -54,25 +58,27 @@ def _options(top_k: int | None, source: list[str] | None = None, publisher: list
     return AskOptions(top_k=top_k, filters=Filters(tuple(source or ()), tuple(publisher or ()), since, until))
 
 
-SourceOpt = Annotated[Optional[list[str]], typer.Option("--source", help="Only this article file (repeatable).")]
-PublisherOpt = Annotated[Optional[list[str]], typer.Option("--publisher", help="Only this outlet (repeatable).")]
-SinceOpt = Annotated[Optional[str], typer.Option(help="Only articles dated on or after YYYY[-MM[-DD]].")]
-UntilOpt = Annotated[Optional[str], typer.Option(help="Only articles dated on or before YYYY[-MM[-DD]].")]
+SourceOpt = Annotated[Optional[list[str]], typer.Option("--source", metavar="FILE", help="Only this article file (repeatable).")]
+PublisherOpt = Annotated[Optional[list[str]], typer.Option("--publisher", metavar="OUTLET", help="Only this outlet (repeatable).")]
+SinceOpt = Annotated[Optional[str], typer.Option(metavar="DATE", help="Only articles dated on or after YYYY[-MM[-DD]].")]
+UntilOpt = Annotated[Optional[str], typer.Option(metavar="DATE", help="Only articles dated on or before YYYY[-MM[-DD]].")]
 LlmOpt = Annotated[Optional[str], typer.Option(
-    "--llm", help="Answerer: extractive (offline, default), openai (any OpenAI-compatible server at llm_url), "
+    "--llm", metavar="ANSWERER", help="Answerer: extractive (offline, default), openai (any OpenAI-compatible server at llm_url), "
     "ollama, llamacpp (local GGUF at llm_model_path), or auto (a configured, reachable LLM, else offline).")]
-TopKOpt = Annotated[Optional[int], typer.Option("--top-k", min=1, max=100, help="Chunks to retrieve (default: setting top_k).")]
+TopKOpt = Annotated[Optional[int], typer.Option("--top-k", metavar="N", min=1, max=100, help="Chunks to retrieve (default: setting top_k).")]
 
 
 @app.command()
 @friendly
 def ask(
-    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record instead of text.")] = False,
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, in quotes.")],
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON record instead of text.")] = False,
     top_k: TopKOpt = None, source: SourceOpt = None, publisher: PublisherOpt = None,
     since: SinceOpt = None, until: UntilOpt = None, llm: LlmOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Answer one question with numbered citations, or say the articles do not answer it."""
+    """Answer one question with numbered citations, or say the articles do not answer it.
+
+    Example: rag ask "How many Russian troops are in Tajikistan?" --since 2015 --publisher TASS"""
     rag = _rag(config, llm=llm)
     options = _options(top_k, source, publisher, since, until)
     if as_json:
@@ -89,11 +95,11 @@ def ask(
 @app.command()
 @friendly
 def chat(top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None) -> None:
-    """Ask questions one after another in the terminal; follow-ups ("and how many are there?")
-    are rewritten into standalone questions, shown before the answer.
+    """Ask questions one after another in the terminal, with follow-ups.
 
-    Type /sources for the quotes behind the last answer, /clear to start over, /quit or Ctrl-D to leave.
-    Example: rag chat --top-k 8"""
+    Follow-ups ("and how many are there?") are rewritten into standalone questions, shown before the answer.
+
+    Type /sources for the quotes behind the last answer, /clear to start over, /quit or Ctrl-D to leave. Example: rag chat --top-k 8"""
     rag = _rag(config, llm=llm)
     chat_ = rag.conversation(_options(top_k))
     err.print(CHAT_HELP, highlight=False)
@@ -134,12 +140,14 @@ def _chat_turn(chat_, question: str) -> None:
 @app.command()
 @friendly
 def batch(
-    questions: Annotated[Path, typer.Argument(help=".jsonl (field question, optional id), .csv (column question) or .txt (one a line).")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Answers file (JSONL); existing ids are skipped, so reruns resume.")],
+    questions: Annotated[Path, typer.Argument(metavar="FILE", help=".jsonl (field question, optional id), .csv (column question) or .txt (one a line).")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="Answers file (JSONL); existing ids are skipped, so reruns resume.")],
     shard_spec: Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Answer only every N-th question starting at the K-th: run N processes (or machines on one Chroma server) with 1/N … N/N and their own -o, then concatenate.")] = None,
     top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Answer a file of questions, one JSON line per answer."""
+    """Answer a file of questions, one JSON line per answer (reruns resume).
+
+    Example: rag batch questions.csv -o answers.jsonl"""
     from rag.batch import read_questions, run_batch, shard
 
     rag = _rag(config, llm=llm)
@@ -157,8 +165,10 @@ def batch(
 
 @app.command()
 @friendly
-def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False, config: ConfigOpt = None) -> None:
-    """What the index holds and the settings it was built with."""
+def stats(as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False, config: ConfigOpt = None) -> None:
+    """What the index holds and the settings it was built with.
+
+    Example: rag stats --json"""
     info = _rag(config).stats()
     if as_json:
         typer.echo(json.dumps(info))
@@ -170,12 +180,15 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 @app.command()
 @friendly
 def doctor(
-    repair: Annotated[bool, typer.Option(help="Fix what was found: resume an interrupted ingest, remove strays, "
+    repair: Annotated[bool, typer.Option(metavar="", help="Fix what was found: resume an interrupted ingest, remove strays, "
                                          "or move a damaged or outdated index aside and rebuild it from its files.")] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Check the index: database file, vector files, format and settings, interrupted ingests,
-    chunks without articles, the keyword index. Exit status 1 when something is wrong."""
+    """Check the index for damage, and repair it with --repair.
+
+    Checks the database file, vector files, format and settings, interrupted ingests, chunks without articles and the keyword index. Exit status 1 when something is wrong.
+
+    Example: rag doctor --repair"""
     from rag.index.doctor import diagnose
     from rag.index.doctor import repair as fix
 
@@ -196,11 +209,13 @@ def doctor(
 @app.command()
 @friendly
 def serve(
-    host: Annotated[Optional[str], typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (default 7860).")] = None,
+    host: Annotated[Optional[str], typer.Option(metavar="HOST", help="Interface to bind (default 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option(metavar="N", help="Port (default 7860).")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Open the web chat."""
+    """Open the web chat (http://127.0.0.1:7860 by default).
+
+    Example: rag serve --port 8080"""
     from rag.web.app import launch
 
     launch(load_settings(config, host=host, port=port))

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,10 +60,14 @@ def export(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
     dest = export_dir(model_dir, cache_dir)
     fp32, int8 = dest / "model.onnx", dest / "model_int8.onnx"
     with _lock:
-        if not fp32.is_file():
-            _export_fp32(model_dir, fp32)
-        if quantized and not int8.is_file():
-            _quantize(fp32, int8)
+        try:
+            if not fp32.is_file():
+                _export_fp32(model_dir, fp32)
+            if quantized and not int8.is_file():
+                _quantize(fp32, int8)
+        except OSError as exc:
+            raise ConfigError(f"model_cache {cache_dir}: cannot write the ONNX model there ({exc.strerror or exc}); "
+                              "set it to a writable folder, or embedding_backend=torch") from None
     return int8 if quantized else fp32
 
 
@@ -85,7 +91,8 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
     sample = tuple(torch.ones(2, 8, dtype=torch.long) for _ in names)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.onnx's deprecation notices: nothing a user of ours can act on
         torch.onnx.export(Encoder(bert), sample, str(tmp), input_names=names, output_names=["hidden"],
                           dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["hidden"]},
                           opset_version=17, dynamo=False)
@@ -96,7 +103,13 @@ def _quantize(fp32: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+    quiet = logging.getLogger()  # onnxruntime advises "pre-processing before quantization" on the root logger
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+    finally:
+        quiet.setLevel(level)
     tmp.replace(target)
 
 

@@ -45,7 +45,7 @@ def build_article(loaded: LoadedFile) -> Article:
     title = loaded.meta.get("title") or (lines[title_at] if title_at is not None else _lead_title(text, loaded))
     return Article(
         source=loaded.file.source,
-        title=title.strip()[:300],
+        title=re.sub(r"^#{1,6}\s+", "", title.strip())[:300],  # a Markdown heading's marks are not its words
         text=text,
         content_hash=loaded.content_hash,
         date=found.iso if found else None,

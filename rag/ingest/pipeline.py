@@ -100,6 +100,9 @@ def _prepare(file: SourceFile, digest: str | None, run: _Run) -> _Prepared | Non
     except LoadError as exc:
         run.report.failed.append((str(file.path), str(exc).removeprefix(f"{file.path}: ")))
         return None
+    except Exception as exc:  # a parser's own failure (a missing optional library, a bug): this file fails, not the run
+        run.report.failed.append((str(file.path), f"cannot be read ({type(exc).__name__}: {exc})"))
+        return None
     original = run.owner.get(loaded.content_hash, file.source)
     if original != file.source:  # the same bytes under another name are one document, not two
         run.report.duplicates.append((file.source, original))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
+import socket
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from rag.errors import RagError
+from rag.errors import ConfigError, RagError
 from rag.records import Answer, AskOptions, Filters
 from rag.service import Rag
 from rag.settings import Settings
@@ -147,6 +149,24 @@ def build(settings: Settings):
     return demo
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse, before anything loads, a host this machine cannot bind or a port already taken,
+    in words that say which setting to change (Gradio would say "Cannot find empty port")."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except (socket.gaierror, UnicodeError):
+        raise ConfigError(f"host {host!r} is not a name or address this machine can listen on; "
+                          "choose another with --host (e.g. 127.0.0.1)") from None
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind: a closing socket is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            taken = exc.errno == errno.EADDRINUSE
+            raise ConfigError(f"Port {port} is in use; choose another with --port" if taken else
+                              f"cannot listen on {host}:{port} ({exc.strerror}); choose another --host or --port") from None
+
+
 def launch(settings: Settings, **extra):
     """Serve the web chat on settings.host:port (127.0.0.1 by default), never as a share link.
     Returns the running app when `prevent_thread_lock=True` is passed (tests)."""
@@ -154,13 +174,16 @@ def launch(settings: Settings, **extra):
 
     from rag.web.guard import RefuseRemoteFiles
 
+    check_address(settings.host, settings.port)
     demo = build(settings)
     demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
     auth = None
     if settings.auth_user and settings.auth_password:
         auth = (settings.auth_user, settings.auth_password.get_secret_value())
     blocked = [str(p.resolve()) for p in (settings.index_dir, settings.upload_dir, Path("rag.toml"), Path(".env"))]
-    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
+    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    print(f"Web chat at http://{shown}:{settings.port} (Ctrl-C to stop)", flush=True)
+    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth, quiet=True,
                 allowed_paths=[], blocked_paths=blocked, max_file_size=settings.max_file_bytes,
                 show_error=False, footer_links=[], ssr_mode=False, css=CSS,
                 app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **extra)

@@ -125,3 +125,12 @@ def test_batch_shards_split_the_questions_without_overlap(env, corpus_copy):
 def _all_ids(env):
     invoke("batch", env / "q.txt", "-o", env / "all.jsonl")
     return (env / "all.jsonl").read_text().splitlines()
+
+
+def test_an_unwritable_model_cache_is_one_line_naming_it(env, corpus_copy, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["ingest", str(corpus_copy)], env={"RAG_MODEL_CACHE": str(blocker / "cache")})
+    assert result.exit_code == 2, result.output
+    assert f"model_cache {blocker / 'cache'}: cannot write the ONNX model there" in result.output
+    assert "Traceback" not in result.output

@@ -53,3 +53,20 @@ def test_keyword_and_dense_search_agree_on_an_exact_phrase(sample_memory):
     words = sample_memory.index.keyword(STUDENTS, vector, 3)
     assert dense and words and {h.chunk.source for h in dense} & {h.chunk.source for h in words}
     assert all(np.isclose(h.score, float(sample_memory.index.vectors_for([h.chunk.id])[h.chunk.id] @ vector)) for h in words)
+
+
+def test_a_file_whose_parser_fails_is_reported_and_the_rest_are_ingested(tmp_path, monkeypatch):
+    import rag.ingest.pipeline as pipeline
+
+    real = pipeline.load_file
+
+    def missing_library(file, max_bytes):  # as when an optional parser library is not installed
+        if file.path.name.startswith("003"):
+            raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean")
+        return real(file, max_bytes)
+
+    monkeypatch.setattr(pipeline, "load_file", missing_library)
+    rag = memory_rag(tmp_path)
+    report = rag.ingest([CORPUS])
+    assert len(report.added) == 4 and [p for p, _ in report.failed] == [str(next(CORPUS.glob("003*")))]
+    assert "ImportError: lxml.html.clean" in report.failed[0][1]

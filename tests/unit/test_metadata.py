@@ -82,3 +82,12 @@ def test_parse_date_never_raises_and_is_valid_iso(text):
     parsed = parse_date(text)
     if parsed and parsed[1] == "day":
         dt.date.fromisoformat(parsed[0])
+
+
+def test_a_markdown_heading_is_the_title_without_its_marks(tmp_path):
+    from rag.ingest.load import SourceFile, load_file
+
+    path = tmp_path / "a.md"
+    path.write_text("# Russia opens a school\n\nThe school will teach 1,200 pupils in Russian and Tajik.\n")
+    article = build_article(load_file(SourceFile(path, tmp_path), 10_000))
+    assert article.title == "Russia opens a school"

@@ -28,6 +28,7 @@ def test_rag_toml_in_working_dir_is_picked_up(tmp_path, monkeypatch):
     ("top_k = 0\n", "top_k in "),
     ("chunk_size = 100\nchunk_overlap = 100\n", "rag.toml (100) must be smaller than chunk_size in "),
     ("unknown_knob = 1\n", "unknown_knob"),
+    ("max_file_mb = inf\n", "max_file_mb in "),
     ("top_k = [\n", "rag.toml"),
 ])
 def test_bad_settings_name_the_field(tmp_path, toml, message):

@@ -1,0 +1,1 @@
+"""newsrag: ask a pile of news articles questions, get answers with citations you can check."""

@@ -1,0 +1,126 @@
+"""Answer: the one answerer contract, the decline decision, and the offline extractive answerer."""
+
+from __future__ import annotations
+
+from typing import Iterator, Protocol, Sequence
+
+from rag.answer.cite import Evidence, compose
+from rag.answer.facts import short_answer
+from rag.answer.rank import PartRanking, Scored
+from rag.answer.reldates import annotate
+from rag.records import Answer, Hit
+from rag.text import numbers
+
+DECLINE = "The indexed articles do not answer this question."
+KEEP_RATIO = 0.85  # a second sentence must score within this ratio of the best (and above the threshold)
+SAME_FACT = 0.85  # sentences from two articles this similar, with the same numbers, state one fact (measured: a reprinted fact 0.93, two different facts about the same base 0.79)
+
+
+class Answerer(Protocol):
+    """Every answerer (extractive, OpenAI-compatible, Ollama, llama.cpp) answers the same way:
+    the question, the conversation so far, the passages and their ranked sentences in; text as
+    it is written out, ending with the Answer."""
+
+    name: str
+
+    def reply(self, question: str, history: Sequence[Answer], hits: list[Hit],
+              ranking: list[PartRanking]) -> Iterator[str | Answer]: ...
+
+
+NO_PASSAGE = "no passage states what the question asks"
+
+
+def decline(question: str, hits: Sequence[Hit], reason: str, answerer: str = "extractive") -> Answer:
+    """The one way any answerer says the articles do not hold the answer."""
+    return Answer(question, f"{DECLINE[:-1]}: {reason}.", abstained=True, hits=tuple(hits), answerer=answerer)
+
+
+def confidence(ranking: list[PartRanking]) -> float:
+    """How sure the best-answered part is: what the threshold is compared with."""
+    return max((p.confidence for p in ranking), default=0.0)
+
+
+def declines(ranking: list[PartRanking], threshold: float) -> bool:
+    """The one decline decision: no part of the question has a sentence scoring `threshold`."""
+    return confidence(ranking) < threshold
+
+
+class ExtractiveAnswerer:
+    """Opens with the short answer (a number, date or name), then quotes the sentences that hold it."""
+
+    name = "extractive"
+
+    def __init__(self, threshold: float, max_sentences: int = 3) -> None:
+        self.threshold, self.max_sentences = threshold, max_sentences
+
+    def reply(self, question: str, history: Sequence[Answer], hits: list[Hit],
+              ranking: list[PartRanking]) -> Iterator[str | Answer]:
+        answer = self.answer(question, hits, ranking)
+        yield answer.text
+        yield answer
+
+    def answer(self, question: str, hits: list[Hit], ranking: list[PartRanking]) -> Answer:
+        answered = [p for p in ranking if p.ranked and not declines([p], self.threshold)]  # part by part
+        if not answered:
+            return decline(question, hits, NO_PASSAGE)
+        limit = self.max_sentences if len(ranking) == 1 else 1
+        groups: list[list[Evidence]] = []
+        shorts: list[list[str]] = []
+        undated: list[str] = []
+        for part in answered:
+            for item in _select(part, limit):
+                c = item.candidate
+                short = short_answer(part.info.kind, c.text, part.info.text)
+                short = annotate(short, c.hit.date)[0] if short else None
+                same = [i for i, g in enumerate(groups) if (g[0].hit.chunk.source, g[0].start) == (c.hit.chunk.source, c.start)]
+                if same:  # one sentence answers two parts: quoted once, both short answers first
+                    shorts[same[0]] += [short] if short and short not in shorts[same[0]] else []
+                    continue
+                groups.append(_same_fact_group(item, part))
+                shorts.append([short] if short else [])
+                undated += annotate(c.text, c.hit.date)[1]
+        text, citations = compose(groups, shorts)
+        return Answer(question, text, abstained=False, citations=tuple(citations), hits=tuple(hits),
+                      answerer=self.name, notice=_notice(ranking, answered, undated))
+
+
+def _select(part: PartRanking, limit: int) -> list[Scored]:
+    """The best sentence, plus close runners-up that state a different fact."""
+    best = part.ranked[0].score
+    chosen: list[Scored] = []
+    for item in part.ranked:
+        if len(chosen) == limit or (chosen and item.score < max(0.5, best * KEEP_RATIO)):
+            break
+        if not any(_same_fact(item, c) for c in chosen):
+            chosen.append(item)
+    return chosen
+
+
+def _same_fact(a: Scored, b: Scored) -> bool:
+    return float(a.vector @ b.vector) >= SAME_FACT and numbers(a.candidate.text) == numbers(b.candidate.text)
+
+
+def _same_fact_group(item: Scored, part: PartRanking) -> list[Evidence]:
+    """The chosen sentence with the same fact as other articles state it, to cite them all."""
+    group, sources = [_evidence(item)], {item.candidate.hit.chunk.source}
+    for other in part.ranked:
+        if other.candidate.hit.chunk.source not in sources and _same_fact(item, other):
+            group.append(_evidence(other))
+            sources.add(other.candidate.hit.chunk.source)
+    return group
+
+
+def _evidence(item: Scored) -> Evidence:
+    c = item.candidate
+    return Evidence(c.hit, c.start, c.end, c.text)
+
+
+def _notice(ranking: list[PartRanking], answered: list[PartRanking], undated: list[str]) -> str | None:
+    notes = []
+    missing = [p.info.asked for p in ranking if p not in answered]
+    if missing:
+        said = ", ".join(p.info.asked for p in answered)
+        notes.append(f"The articles say {said}, not {' or '.join(missing)}.")
+    if undated:
+        notes.append(f"The cited article is undated, so “{undated[0]}” cannot be placed on a calendar.")
+    return " ".join(notes) or None

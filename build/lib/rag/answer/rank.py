@@ -1,0 +1,147 @@
+"""Rank the sentences of retrieved passages as answers to each part of a question.
+
+A small logistic model (weights in rag/answer/ranker.json, trained by scripts/train_ranker.py under
+cross-validation) scores every candidate; the best score of a part is that part's confidence,
+the one number the decline decision compares with its threshold.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Protocol
+
+import numpy as np
+
+from rag.answer.features import NAMES, Candidate, first_stage, lexical, matrix, sigmoid, weights
+from rag.answer.question import QuestionInfo, analyze, parts
+from rag.embed import Embedder
+from rag.records import Hit
+from rag.text import is_instruction, sentence_spans
+
+WEIGHTS = Path(__file__).with_name("ranker.json")
+SHORTLIST = 16  # sentences embedded per question; the rest are ranked out by the cheap first stage
+
+
+class WordStats(Protocol):
+    def idf(self, word: str) -> float: ...
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: Candidate
+    score: float  # the ranker's probability that this sentence answers the part
+    vector: np.ndarray
+    features: np.ndarray  # its row of NAMES
+
+
+@dataclass(frozen=True)
+class PartRanking:
+    info: QuestionInfo
+    ranked: tuple[Scored, ...]  # best first
+    confidence: float = 0.0  # the answerability model's probability that the best sentence answers the part
+
+
+def answer_features(ranked: list[tuple[float, np.ndarray]]) -> np.ndarray:
+    """Question-level features of the best sentence (score, row of NAMES) against the runner-up:
+    is the best sentence good enough to answer with at all?"""
+    (best, row), runner = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0.0)
+    pick = [row[NAMES.index(n)] for n in ANSWER_NAMES[1:-1]]
+    return np.array([_logit(best), *pick, _logit(best) - _logit(runner)])
+
+
+ANSWER_NAMES = ("logit", "sim", "hit", "cov_sent", "cov_ctx", "ent_article", "holds", "miss_sent", "miss_ctx", "type_miss", "margin")
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.log(p / (1 - p)))
+
+
+@dataclass(frozen=True)
+class Model:
+    coef: np.ndarray  # sentence ranker over NAMES
+    intercept: float
+    answer_coef: np.ndarray  # answerability over ANSWER_NAMES
+    answer_intercept: float
+    threshold: float  # on answerability, chosen on out-of-fold scores (scripts/train_ranker.py)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return sigmoid(x @ self.coef + self.intercept) if len(x) else np.zeros(0)
+
+    def answerable(self, features: np.ndarray) -> float:
+        return float(sigmoid(np.array([features @ self.answer_coef + self.answer_intercept]))[0])
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = WEIGHTS) -> Model:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != NAMES:
+        raise RuntimeError(f"{path}: trained on features {data['features']}, this code computes {list(NAMES)}")
+    return Model(np.array(data["coef"], dtype=np.float64), float(data["intercept"]),
+                 np.array(data["answer_coef"], dtype=np.float64), float(data["answer_intercept"]), float(data["threshold"]))
+
+
+def candidates(hits: list[Hit], articles: dict[str, str] | None = None) -> list[Candidate]:
+    """Sentences of the retrieved chunks, once each (chunks overlap); fragments and planted
+    instructions skipped. A headline is only a headline when the article has one."""
+    articles = articles or {}
+    seen, out = set(), []
+    for hit in hits:
+        spans = sentence_spans(hit.chunk.text)
+        titled = hit.chunk.ordinal == 0 and bool(hit.title) and hit.chunk.text.startswith(hit.title.strip())
+        for i, (s, e) in enumerate(spans):
+            text = hit.chunk.text[s:e]
+            key = (hit.chunk.source, hit.chunk.start + s)
+            first = hit.chunk.ordinal == 0 and s == spans[0][0]
+            if key in seen or len(text.split()) < 4 or is_instruction(text) or (titled and first):
+                continue  # a headline is never quoted as the answer: the story's sentences are
+            seen.add(key)
+            lead = hit.chunk.ordinal == 0 and i == (1 if titled else 0)
+            out.append(Candidate(hit, hit.chunk.start + s, hit.chunk.start + e, text, lead,
+                                 articles.get(hit.chunk.source, "")))
+    return out
+
+
+class SentenceRanker:
+    """Cheap to build; the model and the embedder are used on the first question."""
+
+    def __init__(self, embedder: Embedder, stats: WordStats | None = None,
+                 articles: Callable[[list[str]], dict[str, str]] | None = None) -> None:
+        self.embedder, self.stats, self.articles = embedder, stats, articles
+
+    def candidates(self, hits: list[Hit]) -> list[Candidate]:
+        texts = self.articles(sorted({h.chunk.source for h in hits})) if self.articles and hits else {}
+        return candidates(hits, texts)
+
+    def rank(self, question: str, hits: list[Hit]) -> list[PartRanking]:
+        """For each part of the question, its candidate sentences best first."""
+        cands = self.candidates(hits)
+        infos = [analyze(p) for p in parts(question)]
+        return [self._rank_part(info, cands) for info in infos]
+
+    def features(self, info: QuestionInfo, cands: list[Candidate]) -> tuple[list[Candidate], np.ndarray, np.ndarray]:
+        """(shortlisted candidates, their feature rows, their vectors): what the model scores."""
+        idf = self.stats.idf if self.stats else (lambda w: 1.0)
+        wts = weights(info, idf)
+        lex = [lexical(info, wts, c) for c in cands]
+        order = sorted(range(len(cands)), key=lambda i: -first_stage(lex[i], cands[i].hit.score))[:SHORTLIST]
+        if not order:
+            return [], np.zeros((0, len(NAMES))), np.zeros((0, 0))
+        short = [cands[i] for i in order]
+        vecs = self.embedder.embed([info.text] + [c.text for c in short])
+        sims = vecs[1:] @ vecs[0]
+        return short, matrix(sims, short, [lex[i] for i in order]), vecs[1:]
+
+    def _rank_part(self, info: QuestionInfo, cands: list[Candidate]) -> PartRanking:
+        model = load_model()
+        short, x, vecs = self.features(info, cands)
+        scores = model.predict(x)
+        ranked = sorted((Scored(c, float(s), v, row) for c, s, v, row in zip(short, scores, vecs, x)),
+                        key=lambda r: -r.score)
+        if not ranked:
+            return PartRanking(info, ())
+        sure = model.answerable(answer_features([(r.score, r.features) for r in ranked[:2]]))
+        return PartRanking(info, tuple(ranked), sure)

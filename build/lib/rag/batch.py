@@ -1,0 +1,175 @@
+"""Batch: answer a file of questions into JSONL, resumable and tolerant of bad lines."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from rag.errors import InputError, RagError
+from rag.records import Answer, answer_record
+
+
+@dataclass
+class BatchReport:
+    answered: int = 0
+    skipped: int = 0  # already in the output (resume)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_questions(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """(id, question) pairs from .jsonl, .csv or .txt, plus one message per unusable line."""
+    if not path.is_file():
+        raise InputError(f"{path}: question file not found")
+    reader = {".jsonl": _jsonl, ".csv": _csv, ".txt": _txt}.get(path.suffix.lower())
+    if reader is None:
+        raise InputError(f"{path}: unsupported question file {path.suffix!r} (use .jsonl, .csv or .txt)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    rows, problems = reader(text, path)
+    return _dedupe(rows, problems, path), problems
+
+
+def _jsonl(text: str, path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    rows, problems = [], []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{n}: not valid JSON ({exc.msg})")
+            continue
+        q = obj.get("question") if isinstance(obj, dict) else None
+        if not isinstance(q, str) or not q.strip():
+            problems.append(f"{path}:{n}: field 'question' missing or empty")
+            continue
+        rows.append((str(obj.get("id") or f"q{n}"), q.strip()))
+    return rows, problems
+
+
+def _csv(text: str, path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    reader = csv.DictReader(text.splitlines())
+    if not reader.fieldnames or "question" not in reader.fieldnames:
+        raise InputError(f"{path}: no 'question' column (columns: {', '.join(reader.fieldnames or []) or 'none'})")
+    rows, problems, n = [], [], 1
+    try:
+        for n, row in enumerate(reader, 2):
+            _csv_row(row, n, path, rows, problems)
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit: the rest cannot be parsed
+        raise InputError(f"{path}:{n + 1}: cannot read the CSV ({exc})") from None
+    return rows, problems
+
+
+def _csv_row(row: dict, n: int, path: Path, rows: list, problems: list) -> None:
+    q = (row.get("question") or "").strip()
+    if not q:
+        problems.append(f"{path}:{n}: column 'question' is empty")
+    else:
+        rows.append(((row.get("id") or "").strip() or f"q{n}", q))
+
+
+def _txt(text: str, path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    return [(f"q{n}", line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()], []
+
+
+def _dedupe(rows: list[tuple[str, str]], problems: list[str], path: Path) -> list[tuple[str, str]]:
+    seen, out = set(), []
+    for qid, q in rows:
+        if qid in seen:
+            problems.append(f"{path}: id {qid!r} appears more than once; later copies skipped")
+            continue
+        seen.add(qid)
+        out.append((qid, q))
+    return out
+
+
+def shard(rows: list[tuple[str, str]], spec: str | None) -> list[tuple[str, str]]:
+    """The rows of shard "K/N" (K counted from 1): every N-th question, so N processes or machines
+    sharing one index split a question file without overlap."""
+    if spec is None:
+        return rows
+    k, _, n = spec.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise InputError(f"--shard {spec!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return rows[int(k) - 1::int(n)]
+
+
+def answered_ids(out: Path) -> set[str]:
+    """Ids already answered in `out`, which must be a file of our answers (or not exist yet); a
+    torn last line (a crash mid-write) is cut off. Any other file is refused, never changed."""
+    if out.is_dir():
+        raise InputError(f"{out}: is a folder; give -o a file name, e.g. {out / 'answers.jsonl'}")
+    if not out.exists():
+        return set()
+    data = _read(out)
+    complete, torn = data[: data.rfind(b"\n") + 1], data[data.rfind(b"\n") + 1:]
+    ids = [_answer_id(line) for line in complete.splitlines() if line.strip()]
+    if None in ids or (torn and not torn.lstrip().startswith(b"{")):
+        raise InputError(f"{out}: exists and is not a file of rag batch answers; choose another -o "
+                         "(answers are only appended to a file this command wrote)")
+    if torn:
+        _write(out, complete)
+    return set(ids)
+
+
+def _answer_id(line: bytes) -> str | None:
+    """The id of one of our answer lines; None for anything else."""
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    ours = isinstance(record, dict) and {"id", "question", "answer", "citations"} <= record.keys()
+    return str(record["id"]) if ours else None
+
+
+def _read(out: Path) -> bytes:
+    try:
+        return out.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{out}: cannot read the answers file ({exc.strerror})") from None
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the answers file ({exc.strerror})") from None
+
+
+def run_batch(questions: list[tuple[str, str]], out: Path, ask: Callable[[str, str], Answer],
+              progress: Callable[[], None] | None = None) -> BatchReport:
+    """Answer each question not yet in `out`, appending one JSON line per answer."""
+    report = BatchReport()
+    done = answered_ids(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = out.open("a", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the answers file ({exc.strerror})") from None
+    with fh:
+        for qid, question in questions:
+            if qid in done:
+                report.skipped += 1
+            else:
+                _answer_one(qid, question, ask, fh, report)
+            if progress:
+                progress()
+    return report
+
+
+def _answer_one(qid: str, question: str, ask: Callable[[str, str], Answer], fh, report: BatchReport) -> None:
+    try:
+        answer = ask(question, qid)
+    except InputError as exc:
+        report.problems.append(f"question {qid!r}: {exc}")
+        return
+    except RagError:
+        raise  # the index or model is unusable: stop, the file stays resumable
+    fh.write(json.dumps(answer_record(answer), ensure_ascii=False) + "\n")
+    fh.flush()
+    report.answered += 1

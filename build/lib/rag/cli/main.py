@@ -1,0 +1,215 @@
+"""The `rag` command line: ingest, ask, chat, batch, stats, doctor, serve."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from rag.cli.common import FLAGS, ConfigOpt, _progress, _rag, err, friendly
+from rag.errors import RagError
+from rag.records import AskOptions, Filters, answer_record
+from rag.render import answer_text
+from rag.settings import load_settings
+
+app = typer.Typer(
+    help="Ask a pile of news articles questions and get answers you can check.\n\n"
+    "Start with `rag ingest corpus/`, then `rag ask \"How many troops ...?\"`.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+@friendly
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf), searched recursively.")],
+    prune: Annotated[bool, typer.Option(help="Remove indexed articles whose files are gone from these folders.")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Drop the index and build it again (after changing model or chunking).")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Index articles. Unchanged files are skipped; changed ones replace their old chunks."""
+    rag = _rag(config)
+    with _progress() as bar:
+        task = bar.add_task("ingesting", total=None, item="")
+        report = rag.ingest(paths, prune=prune, rebuild=rebuild,
+                            on_start=lambda n: bar.update(task, total=n),
+                            progress=lambda src: bar.update(task, advance=1, item=src))
+    for path, reason in report.failed:
+        err.print(f"[red]failed:[/red] {path}: {reason}", markup=True, highlight=False)
+    for source, original in report.duplicates:
+        err.print(f"skipped: {source}: same content as {original}, indexed once", highlight=False)
+    if report.swept:
+        err.print(f"cleaned up after an interrupted ingest: {len(report.swept)} half-stored articles", highlight=False)
+    typer.echo(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+               f"{len(report.duplicates)} duplicates, {len(report.pruned)} pruned, {len(report.failed)} failed; "
+               f"{report.chunks_embedded} chunks embedded, {report.chunks_reused} reused")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _options(top_k: int | None, source: list[str] | None = None, publisher: list[str] | None = None,
+             since: str | None = None, until: str | None = None) -> AskOptions:
+    return AskOptions(top_k=top_k, filters=Filters(tuple(source or ()), tuple(publisher or ()), since, until))
+
+
+SourceOpt = Annotated[Optional[list[str]], typer.Option("--source", help="Only this article file (repeatable).")]
+PublisherOpt = Annotated[Optional[list[str]], typer.Option("--publisher", help="Only this outlet (repeatable).")]
+SinceOpt = Annotated[Optional[str], typer.Option(help="Only articles dated on or after YYYY[-MM[-DD]].")]
+UntilOpt = Annotated[Optional[str], typer.Option(help="Only articles dated on or before YYYY[-MM[-DD]].")]
+LlmOpt = Annotated[Optional[str], typer.Option(
+    "--llm", help="Answerer: extractive (offline, default), openai (any OpenAI-compatible server at llm_url), "
+    "ollama, llamacpp (local GGUF at llm_model_path), or auto (a configured, reachable LLM, else offline).")]
+TopKOpt = Annotated[Optional[int], typer.Option("--top-k", min=1, max=100, help="Chunks to retrieve (default: setting top_k).")]
+
+
+@app.command()
+@friendly
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record instead of text.")] = False,
+    top_k: TopKOpt = None, source: SourceOpt = None, publisher: PublisherOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None, llm: LlmOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Answer one question with numbered citations, or say the articles do not answer it."""
+    rag = _rag(config, llm=llm)
+    options = _options(top_k, source, publisher, since, until)
+    if as_json:
+        typer.echo(json.dumps(answer_record(rag.ask(question, options)), ensure_ascii=False))
+        return
+    streams = rag.answerer(options)[0].name != "extractive"
+    for event in rag.stream(question, options):
+        if isinstance(event, str) and streams:
+            typer.echo(event, nl=False)  # generated text streams as it is written, and is not printed again
+        elif not isinstance(event, str):
+            typer.echo(("\n" + answer_text(event, streamed=True)) if streams else answer_text(event))
+
+
+@app.command()
+@friendly
+def chat(top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None) -> None:
+    """Ask questions one after another in the terminal; follow-ups ("and how many are there?")
+    are rewritten into standalone questions, shown before the answer.
+
+    Type /sources for the quotes behind the last answer, /clear to start over, /quit or Ctrl-D to leave.
+    Example: rag chat --top-k 8"""
+    rag = _rag(config, llm=llm)
+    chat_ = rag.conversation(_options(top_k))
+    err.print(CHAT_HELP, highlight=False)
+    while (question := _read("you> ")) not in (None, "/quit"):
+        if question == "/clear":
+            chat_ = rag.conversation(_options(top_k))
+            typer.echo("(conversation cleared)")
+        elif question == "/sources":
+            last = chat_.turns[-1] if chat_.turns else None
+            typer.echo(answer_text(last, streamed=True) if last and last.citations else "(no sources yet)")
+        elif question.startswith("/"):
+            typer.echo(f"(unknown command {question}; {CHAT_HELP})")
+        elif question:
+            _chat_turn(chat_, question)
+
+
+CHAT_HELP = "Ask about the articles. /sources: quotes behind the last answer · /clear: start over · /quit or Ctrl-D: leave"
+
+
+def _read(prompt: str) -> str | None:
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        return None
+
+
+def _chat_turn(chat_, question: str) -> None:
+    try:
+        answer = chat_.send(question)
+    except RagError as exc:
+        err.print(f"[red]error:[/red] {exc.said_as(FLAGS)}", markup=True, highlight=False)
+        return
+    if answer.rewritten:
+        typer.echo(f"(asked as: {answer.rewritten})")
+    typer.echo(answer_text(answer, quotes=False) + "\n")
+
+
+@app.command()
+@friendly
+def batch(
+    questions: Annotated[Path, typer.Argument(help=".jsonl (field question, optional id), .csv (column question) or .txt (one a line).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Answers file (JSONL); existing ids are skipped, so reruns resume.")],
+    shard_spec: Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Answer only every N-th question starting at the K-th: run N processes (or machines on one Chroma server) with 1/N … N/N and their own -o, then concatenate.")] = None,
+    top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Answer a file of questions, one JSON line per answer."""
+    from rag.batch import read_questions, run_batch, shard
+
+    rag = _rag(config, llm=llm)
+    rows, problems = read_questions(questions)
+    rows = shard(rows, shard_spec)
+    with _progress() as bar:
+        task = bar.add_task("answering", total=len(rows), item="")
+        report = run_batch(rows, output, lambda q, qid: rag.ask(q, _options(top_k), qid=qid),
+                           progress=lambda: bar.update(task, advance=1))
+    for problem in problems + report.problems:
+        err.print(f"[yellow]skipped:[/yellow] {problem}", markup=True, highlight=False)
+    typer.echo(f"{report.answered} answered, {report.skipped} already in {output}, "
+               f"{len(problems) + len(report.problems)} skipped")
+
+
+@app.command()
+@friendly
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False, config: ConfigOpt = None) -> None:
+    """What the index holds and the settings it was built with."""
+    info = _rag(config).stats()
+    if as_json:
+        typer.echo(json.dumps(info))
+        return
+    for key, value in info.items():
+        typer.echo(f"{key:22} {value}")
+
+
+@app.command()
+@friendly
+def doctor(
+    repair: Annotated[bool, typer.Option(help="Fix what was found: resume an interrupted ingest, remove strays, "
+                                         "or move a damaged or outdated index aside and rebuild it from its files.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Check the index: database file, vector files, format and settings, interrupted ingests,
+    chunks without articles, the keyword index. Exit status 1 when something is wrong."""
+    from rag.index.doctor import diagnose
+    from rag.index.doctor import repair as fix
+
+    rag = _rag(config)
+    findings = diagnose(rag)
+    for f in findings:
+        typer.echo(f"{'ok' if f.ok else 'PROBLEM':8}{f.check}: {f.detail}" + ("" if f.ok else f"\n        fix: {f.fix}"))
+    if repair and not all(f.ok for f in findings):
+        for line in fix(rag, findings):
+            typer.echo(f"repair: {line}")
+        findings = diagnose(rag)
+        typer.echo("after repair: " + ("all checks pass" if all(f.ok for f in findings) else
+                                       "; ".join(f"{f.check}: {f.detail}" for f in findings if not f.ok)))
+    if not all(f.ok for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (default 7860).")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Open the web chat."""
+    from rag.web.app import launch
+
+    launch(load_settings(config, host=host, port=port))
+
+
+def _register_eval() -> None:
+    from rag.cli.eval import eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
+_register_eval()

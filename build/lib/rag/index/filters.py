@@ -1,0 +1,31 @@
+"""Metadata filters (source, outlet, date range) as a Chroma `where` clause."""
+
+from __future__ import annotations
+
+from rag.dates import date_bounds, parse_iso_prefix
+from rag.records import Filters
+
+
+def bounds(filters: Filters) -> tuple[int | None, int | None]:
+    lo = date_bounds(*parse_iso_prefix(filters.date_from, "date_from"))[0] if filters.date_from else None
+    hi = date_bounds(*parse_iso_prefix(filters.date_to, "date_to"))[1] if filters.date_to else None
+    return lo, hi
+
+
+def to_where(filters: Filters | None) -> dict | None:
+    """Chroma where-clause for `filters`; dates compare as YYYYMMDD integers."""
+    if not filters:
+        return None
+    clauses: list[dict] = []
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    if filters.publishers:
+        clauses.append({"publisher": {"$in": list(filters.publishers)}})
+    lo, hi = bounds(filters)
+    if lo is not None:
+        clauses.append({"date_from": {"$gte": lo}})
+    if hi is not None:
+        clauses.append({"date_to": {"$lte": hi}})
+    if lo is not None or hi is not None:
+        clauses.append({"date_from": {"$gt": 0}})  # undated articles never match a date range
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

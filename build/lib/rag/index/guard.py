@@ -1,0 +1,49 @@
+"""Chroma's own failures, turned into errors that say what to do."""
+
+from __future__ import annotations
+
+import functools
+
+from rag.errors import RagError, StoreError
+
+
+def _guarded(method):
+    """Chroma's own failures (server gone, unreadable files) become a StoreError that says what to do."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RagError:
+            raise
+        except _store_failures() as exc:
+            raise StoreError(failure(self.place, exc)) from None
+    return wrapper
+
+
+@functools.cache
+def _store_failures() -> tuple[type[BaseException], ...]:
+    """What Chroma raises when the store, not our call, is at fault: its own errors, the HTTP
+    client's (server gone), sqlite's and the operating system's (unreadable files)."""
+    import sqlite3
+
+    import httpx
+    from chromadb.errors import ChromaError
+
+    return ChromaError, httpx.HTTPError, sqlite3.Error, OSError, ConnectionError, TimeoutError
+
+
+def guard_public(cls):
+    """Wrap every public method of a store class (properties are reached through them)."""
+    for name, value in list(vars(cls).items()):
+        if callable(value) and not name.startswith("_") and name != "writing":
+            setattr(cls, name, _guarded(value))
+    return cls
+
+
+def failure(place, exc: Exception) -> str:
+    """What to tell the user when Chroma fails underneath us."""
+    why = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}"
+    if place.chroma_url:
+        return (f"the Chroma server at {place.chroma_url} failed or cannot be reached ({why}); start it "
+                "and run the command again: an interrupted ingest resumes where it stopped")
+    return f"the index at {place.index_dir} cannot be read ({why}); check it with `rag doctor`"

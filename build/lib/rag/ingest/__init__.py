@@ -1,0 +1,2 @@
+"""Ingest: files -> Article -> Chunk (load, clean, metadata, chunk), and the pipeline that embeds and
+stores them through the index."""

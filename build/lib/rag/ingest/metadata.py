@@ -1,0 +1,56 @@
+"""Metadata: title, date and publisher of an article, from its text and what its format declares."""
+
+from __future__ import annotations
+
+import re
+
+from rag.dates import find_publication_date
+from rag.ingest.clean import clean_text, find_title, split_lines
+from rag.ingest.load import LoadedFile
+from rag.records import Article
+
+_PUBLISHER_RULES = [
+    re.compile(r"^publisher\s*:?\s+(.{2,80})$", re.I),
+    re.compile(r"^\[?\s*source\s*:\s*([^,\]]{2,60})", re.I),
+    re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*\(([^)]{2,40})\)\s*[-–—]"),
+    re.compile(r"^(?:based on materials (?:from|of)|with reporting by)\s+([^,.;]{2,60})", re.I),
+    re.compile(r"(?:©|\(c\)|copyright)\s*(?:\(c\)\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?[,.]?\s*)?([A-Z][\w&'-]*(?:\s[A-Z][\w&'-]*){0,5})", re.I),
+]
+
+
+def find_publisher(lines: list[str]) -> str | None:
+    """The outlet the text names, strongest rule first (a Publisher line, a source line, a dateline)."""
+    for rule in _PUBLISHER_RULES:
+        for line in lines:
+            m = rule.search(line)
+            if m and (name := m.group(1).strip(" .,")):
+                return name
+    return None
+
+
+def _lead_title(text: str, loaded: LoadedFile) -> str:
+    """A story without a headline is named by its opening words (its file name if it has none)."""
+    opening = text.split()[:10]
+    return " ".join(opening) + ("…" if len(text.split()) > 10 else "") if opening else loaded.file.path.stem
+
+
+def build_article(loaded: LoadedFile) -> Article:
+    """Turn a loaded file into an Article: clean body, headline, date with its evidence, publisher."""
+    lines = split_lines(loaded.text)
+    title_at = find_title(lines)
+    text = clean_text(lines, title_at)
+    if not text.strip():
+        text = "\n\n".join(ln for ln in lines if ln)  # never drop a whole article as chrome
+    found = find_publication_date(lines, loaded.meta.get("date"))
+    title = loaded.meta.get("title") or (lines[title_at] if title_at is not None else _lead_title(text, loaded))
+    return Article(
+        source=loaded.file.source,
+        title=title.strip()[:300],
+        text=text,
+        content_hash=loaded.content_hash,
+        date=found.iso if found else None,
+        date_precision=found.precision if found else None,
+        date_evidence=found.evidence if found else None,
+        publisher=loaded.meta.get("publisher") or find_publisher(lines),
+        root=str(loaded.file.root),
+    )

@@ -1,0 +1,169 @@
+"""Ingest: load -> clean -> chunk -> embed -> index, idempotent and safe to interrupt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from rag.embed import Embedder
+from rag.errors import LoadError
+from rag.index import Index
+from rag.ingest.chunk import chunk_article
+from rag.ingest.load import SourceFile, discover, file_digest, load_file
+from rag.ingest.metadata import build_article
+from rag.records import Article, Chunk
+
+Progress = Callable[[str], None]  # called once per file with its source path
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    pruned: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, the indexed copy it repeats)
+    swept: list[str] = field(default_factory=list)  # sources an interrupted write had left half-stored
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+BATCH_CHUNKS = 256  # chunks embedded per model call, across files: fuller, length-sorted batches
+
+
+@dataclass
+class _Prepared:
+    article: Article
+    chunks: list[Chunk]
+    updated: bool
+
+
+def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size: int, chunk_overlap: int,
+                 max_bytes: int, prune: bool = False, progress: Progress | None = None,
+                 on_start: Callable[[int], None] | None = None) -> IngestReport:
+    """Ingest files and folders into an opened index, chunked to `chunk_size` tokens; files over
+    `max_bytes` and other unusable files are reported, never fatal."""
+    files, missing = discover(paths)
+    report = IngestReport(failed=[(str(p), reason) for p, reason in missing])
+    if on_start:
+        on_start(len(files))
+    known = index.article_hashes()
+    if prune:  # first, so that a copy of a removed file is indexed in its place
+        roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
+        report.pruned = prune_missing(index, roots, known)
+        known = {src: v for src, v in known.items() if src not in report.pruned}
+    digests = {f.source: file_digest(f.path, max_bytes) for f in files}
+    run = _Run((chunk_size, chunk_overlap), max_bytes, index, embedder, known, owners(digests, known), report)
+    pending: list[_Prepared] = []
+    for file in files:
+        prepared = _prepare(file, digests[file.source], run)
+        if prepared is None:
+            if progress:
+                progress(file.source)
+            continue
+        pending.append(prepared)
+        if sum(len(p.chunks) for p in pending) >= BATCH_CHUNKS:
+            _write(pending, index, embedder, report, progress)
+            pending = []
+    _write(pending, index, embedder, report, progress)
+    return report
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every file of one ingest is checked against."""
+    chunking: tuple[int, int]  # chunk size and overlap, in tokens
+    max_bytes: int
+    index: Index
+    embedder: Embedder
+    known: dict[str, tuple[str, str]]  # source -> (content hash, root) of the stored articles
+    owner: dict[str, str]  # content hash -> the one source that holds it
+    report: IngestReport
+
+
+def _prepare(file: SourceFile, digest: str | None, run: _Run) -> _Prepared | None:
+    """Load and chunk one file; None when it is unchanged, a copy of another, or unusable (all reported)."""
+    previous = run.known.get(file.source)
+    if previous and previous[0] == digest:
+        run.report.unchanged.append(file.source)  # same bytes: nothing to parse, embed or write
+        return None
+    try:
+        loaded = load_file(file, run.max_bytes)
+    except LoadError as exc:
+        run.report.failed.append((str(file.path), str(exc).removeprefix(f"{file.path}: ")))
+        return None
+    except Exception as exc:  # a parser's own failure (a missing optional library, a bug): this file fails, not the run
+        run.report.failed.append((str(file.path), f"cannot be read ({type(exc).__name__}: {exc})"))
+        return None
+    original = run.owner.get(loaded.content_hash, file.source)
+    if original != file.source:  # the same bytes under another name are one document, not two
+        run.report.duplicates.append((file.source, original))
+        if previous:  # a document of its own until it became a copy: it goes, its original stays
+            run.index.delete_article(file.source)
+            run.report.pruned.append(file.source)
+        return None
+    article = build_article(loaded)
+    try:
+        chunks = chunk_article(article, *run.chunking, run.embedder.fits)
+    except ValueError as exc:  # text the splitter cannot map back: this file fails, not the run
+        run.report.failed.append((str(file.path), f"cannot be chunked: {exc}"))
+        return None
+    return _Prepared(article, chunks, updated=bool(previous))
+
+
+def _write(batch: list[_Prepared], index: Index, embedder: Embedder, report: IngestReport,
+           progress: Progress | None) -> None:
+    """Embed the batch's new chunks in one go, then index each article (vectors, then its record)."""
+    vectors, embedded = embed_missing([c for p in batch for c in p.chunks], index, embedder)
+    bounds = np.cumsum([0] + [len(p.chunks) for p in batch])
+    index.put_articles([(p.article, p.chunks, vectors[a:b]) for p, a, b in zip(batch, bounds, bounds[1:])])
+    for p in batch:
+        (report.updated if p.updated else report.added).append(p.article.source)
+        if progress:
+            progress(p.article.source)
+    report.chunks_embedded += embedded
+    report.chunks_reused += int(bounds[-1]) - embedded
+
+
+def owners(current: dict[str, str | None], known: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """content hash -> the one source that holds it: a file already indexed with that content
+    (in this run unchanged, or not part of this run), else the first name in order. Decided
+    before any file is written, so an edit to one copy never leaves another copy unindexed."""
+    out: dict[str, str] = {}
+    for source, digest in current.items():
+        if digest and known.get(source, ("",))[0] == digest:
+            out.setdefault(digest, source)
+    for source, (digest, _) in sorted(known.items()):
+        if source not in current:
+            out.setdefault(digest, source)
+    for source, digest in sorted(current.items()):
+        if digest:
+            out.setdefault(digest, source)
+    return out
+
+
+
+def embed_missing(chunks: list[Chunk], index: Index, embedder: Embedder) -> tuple[np.ndarray, int]:
+    """Vectors for `chunks`, reusing those the index already holds (ids derive from text)."""
+    if not chunks:
+        return np.zeros((0, 0), dtype=np.float32), 0
+    stored = index.vectors_for(list(dict.fromkeys(c.id for c in chunks)))
+    todo = list({c.id: c for c in chunks if c.id not in stored}.values())
+    fresh = dict(zip((c.id for c in todo), embedder.encode([c.text for c in todo])))
+    return np.stack([stored.get(c.id, fresh.get(c.id)) for c in chunks]), len(todo)
+
+
+def prune_missing(index: Index, roots: set[str], known: dict[str, tuple[str, str]]) -> list[str]:
+    """Remove articles ingested from `roots` whose files no longer exist."""
+    gone = [src for src, (_, root) in known.items() if root in roots and not (Path(root) / src).exists()]
+    for source in gone:
+        index.delete_article(source)
+    return gone

@@ -1,0 +1,83 @@
+"""Uploaded articles: safe names, content checked by the same loaders as ingestion, kept in upload_dir."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+from rag.errors import LoadError, RagError
+from rag.ingest.load import SUFFIXES, SourceFile, load_file
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no traversal, no control or odd characters."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", name or ""))[-1]
+    base = re.sub(r"[^\w.-]+", "_", base, flags=re.ASCII).strip("._") or "upload"
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    return f"{stem[:100] or 'upload'}.{suffix.lower()}" if suffix else stem[:100]
+
+
+def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: int) -> Path:
+    """Check an upload by its content and keep it; LoadError names the file (as uploaded) and why."""
+    name = safe_name(original_name)
+    if Path(name).suffix.lower() not in SUFFIXES:
+        raise LoadError(f"{name}: unsupported file type (use .txt, .md, .html or .pdf)")
+    checked = temp.with_name(f"check-{hashlib.sha256(str(temp).encode()).hexdigest()[:8]}{Path(name).suffix.lower()}")
+    shutil.copyfile(temp, checked)
+    try:
+        load_file(SourceFile(checked, checked.parent), max_bytes)
+    except LoadError as exc:
+        raise LoadError(f"{name}: {str(exc).split(': ', 1)[-1]}") from None
+    finally:
+        checked.unlink(missing_ok=True)
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_target(upload_dir, name, temp.read_bytes())
+    shutil.copyfile(temp, target)
+    return target
+
+
+def ingest_uploads(rag, uploads: list[tuple[Path, str]]) -> tuple[list[str], list[str]]:
+    """Check, keep and index uploaded files given as (temporary path, name as uploaded), in one
+    ingest (one index revision, one BM25 update). Returns the names indexed and one message per
+    file refused; nothing refused is stored."""
+    settings = rag.settings
+    kept: dict[str, tuple[Path, str]] = {}  # resolved kept path, as ingest reports it -> (path, name as uploaded)
+    refused = []
+    for temp, original in uploads:
+        try:
+            path = accept_upload(temp, original, settings.upload_dir, settings.max_file_bytes)
+            kept[str(path.resolve())] = (path, original)
+        except RagError as exc:
+            refused.append(str(exc))
+    if not kept:
+        return [], refused
+    try:
+        report = rag.ingest([path for path, _ in kept.values()])
+    except RagError as exc:  # e.g. busy: what was kept for this ingest alone must not be indexed later by surprise
+        for path, _ in kept.values():
+            if rag.article(path.name) is None:
+                path.unlink(missing_ok=True)
+        return [], refused + [str(exc)]
+    failed = {file for file, _ in report.failed}
+    refused.extend(f"{safe_name(kept[file][1])}: {reason}" for file, reason in report.failed if file in kept)
+    copies = dict(report.duplicates)
+    for key, (path, original) in kept.items():
+        if path.name in copies:  # kept only long enough to be compared: the index already has it
+            path.unlink(missing_ok=True)
+            failed.add(key)
+            refused.append(f"{safe_name(original)}: same content as {copies[path.name]!r}, already in the index")
+    return [path.name for key, (path, _) in kept.items() if key not in failed], refused
+
+
+def _free_target(folder: Path, name: str, data: bytes) -> Path:
+    """`name` in `folder`, or name-2, name-3... when another file already has that name."""
+    target, n = folder / name, 1
+    while target.exists() and target.read_bytes() != data:
+        n += 1
+        target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+    return target

@@ -1,0 +1,158 @@
+"""Frozen records that cross module borders. Change them with dataclasses.replace."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rag.dates import precision_of
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article after loading and cleaning. `text` is what offsets point into."""
+
+    source: str  # path relative to the ingested folder, POSIX style; the article's id
+    title: str
+    text: str
+    content_hash: str  # sha256 of the file's bytes
+    date: str | None = None  # ISO 8601: YYYY-MM-DD, YYYY-MM, YYYY, or --MM-DD when the year is unknown
+    date_precision: str | None = None  # day | month | year | month-day
+    date_evidence: str | None = None  # where the date came from; "copyright" is weak evidence
+    publisher: str | None = None
+    root: str = ""  # absolute folder it was ingested from, for --prune
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One indexed article as listings show it (no text)."""
+
+    source: str
+    title: str
+    publisher: str  # as the article spells it
+    date: str
+    chunks: int
+    outlet: str = ""  # the outlet that spelling names (rag.outlets), filled in by the service
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of an article; `start`/`end` are character offsets into Article.text."""
+
+    id: str
+    source: str
+    ordinal: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its similarity score and its article's metadata."""
+
+    chunk: Chunk
+    score: float
+    title: str
+    date: str | None
+    publisher: str | None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer: the exact quote and where it sits in the article."""
+
+    marker: int
+    source: str
+    title: str
+    date: str | None
+    publisher: str | None
+    chunk_id: str
+    quote: str
+    start: int  # offsets of `quote` in Article.text
+    end: int
+    score: float = 0.0  # cosine similarity of the cited chunk to the question
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    latency_ms: float = 0.0
+    id: str = ""
+    notice: str | None = None
+    hits: tuple[Hit, ...] = field(default=(), repr=False)
+    unsupported: tuple[str, ...] = ()  # answer sentences their cited quotes do not support
+    grounded: float = 0.0  # mean support of the answer's sentences, in [0, 1]
+    rewritten: str | None = None  # the standalone question a follow-up was rewritten into
+    answerer: str = ""
+    confidence: float = 0.0  # the ranker's score of the best-answered part: what the decline threshold is compared with
+
+
+def chunk_id(source: str, text: str, occurrence: int = 0) -> str:
+    """Stable id from the article and the chunk text (occurrence separates repeated text)."""
+    digest = hashlib.sha256(f"{source}\x00{occurrence}\x00{text}".encode()).hexdigest()
+    return digest[:32]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters; dates are ISO prefixes (2017, 2017-02, 2017-02-27), bounds inclusive."""
+
+    sources: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.publishers or self.date_from or self.date_to)
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    """How to answer one question: each field left None takes the setting's value. One Rag
+    answers every combination (the web chat's per-session choices, eval's undeclined run)."""
+
+    top_k: int | None = None
+    retriever: str | None = None  # dense, bm25 or hybrid
+    filters: Filters | None = None
+    llm: str | None = None  # which answerer: extractive, openai, ollama, llamacpp or auto
+    max_answer_sentences: int | None = None
+    answer_threshold: float | None = None  # decline below this confidence
+
+
+def final(events: Iterable[str | Answer]) -> Answer:
+    """Drain an answer stream (text as it is written, then the Answer) for its Answer."""
+    answer = None
+    for answer in events:
+        pass
+    if not isinstance(answer, Answer):
+        raise TypeError("an answer stream ends with its Answer")
+    return answer
+
+
+def answer_record(answer: Answer) -> dict:
+    """The JSON record of `rag ask --json` and each line of `rag batch`."""
+    return {
+        "id": answer.id,
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [
+            {"marker": c.marker, "source": c.source, "title": c.title, "date": c.date,
+             "date_precision": precision_of(c.date),
+             "publisher": c.publisher, "chunk_id": c.chunk_id, "quote": c.quote, "start": c.start, "end": c.end,
+             "score": round(c.score, 4)}
+            for c in answer.citations
+        ],
+        "unsupported": list(answer.unsupported),
+        "grounded": round(answer.grounded, 3),
+        "rewritten": answer.rewritten,
+        "answerer": answer.answerer,
+        "confidence": round(answer.confidence, 4),
+        "latency_ms": round(answer.latency_ms, 2),
+        "notice": answer.notice,
+    }

@@ -1,0 +1,1 @@
+"""Retrieve: question -> Hit, by meaning, by words, or both fused."""

@@ -1,0 +1,276 @@
+"""The Rag facade: what the CLI, the web chat and the eval harness all call."""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from rag.answer.answerer import NO_PASSAGE, Answerer, ExtractiveAnswerer, confidence, decline, declines
+from rag.answer.conversation import Conversation, Rewriter, llm_rewriter, rewrite
+from rag.answer.generate import GenerativeAnswerer
+from rag.answer.llm import LLM_KINDS, Backend, choose
+from rag.answer.rank import SentenceRanker, load_model
+from rag.answer.verify import verify
+from rag.embed import CachedEmbedder, make_embedder
+from rag.errors import InputError, StoreError
+from rag.index import Index
+from rag.index.chroma_index import ChromaIndex
+from rag.index.filters import bounds
+from rag.index.manifest import manifest_for
+from rag.index.place import Place
+from rag.ingest.chunk import TOKENIZER
+from rag.ingest.pipeline import IngestReport, ingest_paths
+from rag.outlets import load_aliases, outlet, same_outlet
+from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Filters, Hit, final
+from rag.retrieve.hybrid import ChunkRetriever, Retriever
+from rag.settings import Settings
+
+MAX_QUESTION_CHARS = 4000
+
+
+class Rag:
+    """Cheap to construct: the model and the index open on first use, once per process."""
+
+    def __init__(self, settings: Settings, index: Index | None = None, embedder: CachedEmbedder | None = None) -> None:
+        self.settings = settings
+        place = Place(settings.index_dir, settings.collection, settings.chroma_url)
+        self.index: Index = index if index is not None else ChromaIndex(place)
+        self._embedder = embedder
+        self._checked = False
+        self._backends: dict[str, tuple[Backend | None, str | None]] = {}  # per answerer kind, chosen once
+        self._lock = threading.Lock()
+        self._aliases: dict[str, str] | None = None
+
+    @property
+    def embedder(self) -> CachedEmbedder:
+        if self._embedder is None:
+            s = self.settings
+            self._embedder = make_embedder(s.embedding_model, s.embedding_backend, s.embed_batch_size,
+                                           s.model_cache.expanduser())
+        return self._embedder
+
+    @property
+    def retriever(self) -> Retriever:
+        return ChunkRetriever(self.index, self.embedder, self.settings.retriever)
+
+    @property
+    def ranker(self) -> SentenceRanker:
+        return SentenceRanker(self.embedder, self.index, articles=self.index.article_texts)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Outlet spellings that name one outlet (the packaged list and the user's file)."""
+        if self._aliases is None:
+            self._aliases = load_aliases(self.settings.outlet_aliases)
+        return self._aliases
+
+    def options(self, options: AskOptions | None = None) -> AskOptions:
+        """`options` with every unset field taken from the settings (the threshold: the one chosen
+        on the dev sets with the model, unless set); a bad value is named."""
+        o, s = options or AskOptions(), self.settings
+        threshold = _pick(o.answer_threshold, s.answer_threshold)
+        return check_options(AskOptions(
+            top_k=_pick(o.top_k, s.top_k), retriever=_pick(o.retriever, s.retriever), filters=o.filters,
+            llm=_pick(o.llm, s.llm), max_answer_sentences=_pick(o.max_answer_sentences, s.max_answer_sentences),
+            answer_threshold=load_model().threshold if threshold is None else threshold))
+
+    def answerer(self, options: AskOptions | None = None) -> tuple[Answerer, Rewriter, str | None]:
+        """The answerer these options ask for, its follow-up rewriter, and a notice when `auto` answers
+        offline. An LLM backend is chosen (and its server probed) once per kind."""
+        o = self.options(options)
+        with self._lock:
+            if o.llm not in self._backends:
+                self._backends[o.llm] = choose(self.settings, o.llm)
+            backend, notice = self._backends[o.llm]
+        if backend is None:
+            return ExtractiveAnswerer(o.answer_threshold, o.max_answer_sentences), rewrite, notice
+        return GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend), notice
+
+    def manifest(self) -> dict:
+        s = self.settings
+        return manifest_for(model=s.embedding_model, backend=s.embedding_backend, dimensions=self.embedder.dimensions,
+                            chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap, tokenizer=TOKENIZER)
+
+    def ingest(self, paths: list[Path], prune: bool = False, rebuild: bool = False,
+               progress: Callable[[str], None] | None = None,
+               on_start: Callable[[int], None] | None = None, sweep: bool = False) -> IngestReport:
+        """Ingest files and folders; with `rebuild`, start from an empty index first. After an
+        interrupted ingest (or with `sweep`), chunks left without their article are removed."""
+        with self.index.writing() as interrupted:
+            if rebuild:
+                self.index.drop()
+            self.index.open(self.manifest(), create=True)
+            self._checked = True
+            s = self.settings
+            report = ingest_paths(paths, self.index, self.embedder, s.chunk_size, s.chunk_overlap, s.max_file_bytes,
+                                  prune, progress, on_start)
+            self.index.record_inputs(paths, self.settings.upload_dir)
+            if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
+                report.swept = self.index.sweep()
+            self.index.committed(bool(report.added or report.updated or report.pruned or report.swept or rebuild))
+            return report
+
+    def delete(self, source: str) -> None:
+        """Remove one article (and its chunks) from the index; an uploaded article's kept file goes too,
+        so a re-index does not bring it back. Files of ingested folders are left alone."""
+        with self.index.writing():
+            article = self.index.article(source)
+            if article is None:
+                raise InputError(f"{source!r} is not in the index")
+            self.index.delete_article(source)
+            self.index.committed(True)
+        uploads = self.settings.upload_dir.resolve()
+        if Path(article.root) == uploads:
+            (uploads / source).unlink(missing_ok=True)
+
+    def reindex(self, progress: Callable[[str], None] | None = None) -> IngestReport:
+        """Ingest again every folder the index was built from, pruning articles whose files are gone."""
+        roots = sorted({Path(a.root) for a in self.index.articles()} if self.index.manifest() else set())
+        return self.ingest([r for r in roots if r.is_dir()], prune=True, progress=progress)
+
+    def open_index(self) -> None:
+        """Check the index exists and matches the settings (once per process)."""
+        if self._checked:
+            return
+        if not self.index.open(self.manifest(), create=False):
+            raise StoreError(f"no index at {self.index.location}: run `rag ingest corpus/` first")
+        self._checked = True
+
+    def ask(self, question: str, options: AskOptions | None = None, qid: str = "") -> Answer:
+        """Retrieve and answer one question; the answer carries its citations and latency."""
+        return final(self.stream(question, options, qid))
+
+    def stream(self, question: str, options: AskOptions | None = None,
+               qid: str = "", history: Sequence[Answer] = ()) -> Iterator[str | Answer]:
+        """Text as it is written, then the verified Answer (always the last item)."""
+        started = time.perf_counter()
+        o = self.options(options)
+        question, hits = self._retrieve(question, o)
+        ranking = self.ranker.rank(question, hits)
+        answerer, _, offline = self.answerer(o)
+        answer = None
+        if declines(ranking, o.answer_threshold):
+            answer = decline(question, hits, NO_PASSAGE if hits else "nothing matched")
+            yield answer.text
+        else:
+            for event in answerer.reply(question, history, hits, ranking):
+                if isinstance(event, Answer):
+                    answer = event
+                else:
+                    yield event
+        assert answer is not None, "an answerer's reply ends with its Answer"
+        answer = verify(answer, self._passages(answer, hits), self.embedder.embed)
+        notice = " ".join(n for n in (answer.notice, offline) if n) or None
+        if not answer.abstained and not answer.citations:
+            notice = "the model cited none of the sources: nothing in this answer is backed by the articles"
+        yield replace(answer, id=qid, notice=notice, confidence=confidence(ranking),
+                      latency_ms=(time.perf_counter() - started) * 1000)
+
+    def _retrieve(self, question: str, o: AskOptions) -> tuple[str, list[Hit]]:
+        question = clean_question(question)
+        self.open_index()
+        self.index.refresh()  # an ingest by another process (the CLI beside the web chat) shows at once
+        retriever = ChunkRetriever(self.index, self.embedder, o.retriever)
+        hits = retriever.retrieve(question, o.top_k, self._filters(o.filters))
+        if o.filters and not hits:  # every ranking returns something unless no chunk passes the filters
+            raise InputError(no_match(o.filters))
+        return question, hits
+
+    def _filters(self, filters: Filters | None) -> Filters | None:
+        """Filters as the index reads them: an outlet in any of its spellings."""
+        if filters and filters.publishers:
+            spellings = {r.publisher for r in self.index.catalog() if r.publisher}
+            publishers = same_outlet(filters.publishers, spellings, self.aliases)
+            if not publishers:
+                raise InputError(no_match(filters))
+            filters = replace(filters, publishers=publishers)
+        return filters
+
+    @staticmethod
+    def _passages(answer: Answer, hits: list[Hit]) -> dict[int, str]:
+        """What each [n] is checked against: the passage its citation quotes from (any answerer)."""
+        chunks = {h.chunk.id: h.chunk.text for h in hits}
+        return {c.marker: chunks.get(c.chunk_id, c.quote) for c in answer.citations}
+
+    def conversation(self, options: AskOptions | None = None, turns: list[Answer] | None = None) -> Conversation:
+        """A chat that keeps history (continuing `turns`); follow-ups are rewritten into standalone
+        questions (by the LLM when one is in use)."""
+        o = self.options(options)
+        return Conversation(lambda q, history: self.stream(q, o, history=history), self.answerer(o)[1], turns or [])
+
+    def stats(self) -> dict:
+        """Counts and the settings the index was built with (no model load)."""
+        manifest = self.index.manifest()
+        docs, chunks = self.index.counts() if manifest else (0, 0)
+        built = manifest or {}
+        return {
+            "index": self.index.location, "documents": docs, "chunks": chunks,
+            "embedding_model": built.get("embedding_model"), "embedding_backend": built.get("embedding_backend"),
+            "embedding_dimensions": built.get("embedding_dimensions"),
+            "chunk_size": built.get("chunk_size"), "chunk_overlap": built.get("chunk_overlap"),
+            "tokenizer": built.get("tokenizer"), "size_bytes": self.index.size_bytes(),
+        }
+
+    # -- the corpus, for listings and the article viewer (no model load)
+    def catalog(self) -> list[ArticleSummary]:
+        """One summary per indexed article, by source (none before the first ingest)."""
+        rows = self.index.catalog() if self.index.manifest() else []
+        return [replace(r, outlet=outlet(r.publisher, self.aliases)) for r in rows]
+
+    def article(self, source: str) -> Article | None:
+        return self.index.article(source)
+
+    def articles(self, with_text: bool = False) -> list[Article]:
+        return self.index.articles(with_text)
+
+    def article_texts(self, sources: list[str]) -> dict[str, str]:
+        return self.index.article_texts(sources)
+
+    def chunks_of(self, source: str) -> list[Chunk]:
+        return self.index.chunks_of(source)
+
+
+def no_match(filters: Filters) -> str:
+    said = [("file", ", ".join(filters.sources)), ("outlet", ", ".join(filters.publishers)),
+            ("date_from", filters.date_from), ("date_to", filters.date_to)]
+    return "No article matches these filters (" + "; ".join(f"{k}: {v}" for k, v in said if v) + ")"
+
+
+def _pick(chosen, default):
+    return default if chosen is None else chosen
+
+
+def check_options(o: AskOptions) -> AskOptions:
+    """Refuse a value no setting would take, naming it (the web chat and API pass them as given)."""
+    problems = []  # top_k and the retriever are checked by the retriever itself
+    if o.llm not in LLM_KINDS:
+        problems.append(f"llm must be one of {', '.join(LLM_KINDS)}, got {o.llm!r}")
+    if not isinstance(o.max_answer_sentences, int) or not 1 <= o.max_answer_sentences <= 10:
+        problems.append(f"max_answer_sentences must be a whole number from 1 to 10, got {o.max_answer_sentences!r}")
+    if not isinstance(o.answer_threshold, (int, float)) or not 0 <= o.answer_threshold <= 1:
+        problems.append(f"answer_threshold must be between 0 and 1, got {o.answer_threshold!r}")
+    if o.filters:
+        lo, hi = bounds(o.filters)  # a date that is not one is named here
+        if lo is not None and hi is not None and lo > hi:
+            problems.append(f"the date range is reversed: date_from {o.filters.date_from} is after "
+                            f"date_to {o.filters.date_to}")
+    if problems:
+        raise InputError("; ".join(problems))
+    return o
+
+
+def clean_question(question: str) -> str:
+    """Strip control characters; refuse empty or oversized questions with a clear message."""
+    if not isinstance(question, str):
+        raise InputError(f"question must be text, got {type(question).__name__}")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in question)
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("the question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
+    return text

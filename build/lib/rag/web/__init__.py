@@ -1,0 +1,1 @@
+"""The web chat (Gradio): chat, corpus, batch and eval tabs over `rag.service`."""

@@ -1,0 +1,188 @@
+"""The web chat (Gradio). Every handler calls rag/ functions; no answering logic lives here."""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from rag.errors import ConfigError, RagError
+from rag.records import Answer, AskOptions, Filters
+from rag.service import Rag
+from rag.settings import Settings
+from rag.web.corpus import outlet_choices
+from rag.web.render import CSS, esc, transcript
+from rag.web.tabs import batch_tab, corpus_tab, eval_tab
+
+EXAMPLES = [
+    "How many students from Tajikistan study in Russia?",
+    "How many Russian troops are stationed in Tajikistan?",
+    "What did Lavrov say about the Tajik-Afghan border?",
+]
+LABELS = {"date_from": "From date", "date_to": "To date", "top_k": "top-k"}  # fields named as the page shows them
+BACKENDS = ["extractive", "openai", "ollama", "llamacpp", "auto"]
+
+
+def ask_options(llm, top_k, retriever, outlets, date_from, date_to, length) -> AskOptions:
+    """The chat's choices for one question (each session its own; one shared Rag answers them all)."""
+    filters = Filters(publishers=tuple(outlets or ()), date_from=(date_from or "").strip() or None,
+                      date_to=(date_to or "").strip() or None)
+    return AskOptions(top_k=int(top_k), retriever=retriever, filters=filters, llm=llm,
+                      max_answer_sentences=int(length))
+
+
+def chat_handler(rag: Rag):
+    def ask(question, turns, llm, top_k, retriever, outlets, date_from, date_to, length):
+        turns = list(turns or [])
+        if not (question or "").strip():
+            yield transcript(turns), turns, question, None, None
+            return
+        try:
+            options = ask_options(llm, top_k, retriever, outlets, date_from, date_to, length)
+            conv = rag.conversation(options, turns)
+            text = ""
+            for event in conv.stream(question):
+                if isinstance(event, str):
+                    text += event
+                    yield transcript(turns, (question, text)), turns, "", None, None
+        except RagError as exc:
+            yield transcript(turns) + f'<div class="notice" id="chat-error">Error: {esc(exc.said_as(LABELS))}</div>', turns, question, None, None
+            return
+        articles = rag.article_texts(sorted({c.source for t in conv.turns for c in t.citations}) or [])
+        md, js = export_files(conv.turns)
+        yield transcript(conv.turns, articles=articles), conv.turns, "", md, js
+
+    return ask
+
+
+EXPORTS = Path(tempfile.gettempdir()) / "newsrag-exports"
+EXPORT_TTL_S = 3600  # Gradio serves its own copy; ours is only needed until it has made it
+
+
+_swept = [0.0]  # when old exports were last removed: at most once a minute, not at every answer
+
+
+def _sweep_exports() -> None:
+    EXPORTS.mkdir(exist_ok=True)
+    if time.time() - _swept[0] < 60:
+        return
+    _swept[0] = time.time()
+    for old in EXPORTS.iterdir():
+        if time.time() - old.stat().st_mtime > EXPORT_TTL_S:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def export_files(turns: list[Answer]) -> tuple[str, str]:
+    """The conversation as Markdown and JSON files for download (one folder per answer; folders
+    older than an hour are removed, so a long-running chat does not fill the disk)."""
+    from rag.render import conversation_markdown, conversation_records
+
+    _sweep_exports()
+    folder = Path(tempfile.mkdtemp(dir=EXPORTS))
+    (folder / "conversation.md").write_text(conversation_markdown(turns), encoding="utf-8")
+    (folder / "conversation.json").write_text(json.dumps(conversation_records(turns), ensure_ascii=False, indent=2))
+    return str(folder / "conversation.md"), str(folder / "conversation.json")
+
+
+def backend_status(rag: Rag, llm: str) -> str:
+    """Which answerer is active and whether its server answers."""
+    from rag.answer.llm import choose
+
+    try:
+        backend, notice = choose(rag.settings, llm)
+    except RagError as exc:
+        return f"**{llm}**: not available — {exc}"
+    if backend is None:
+        return f"**Offline extractive answerer** is active.{' ' + notice if notice else ''}"
+    return f"**{backend.kind}** at `{backend.where}`: reachable ✓"
+
+
+def build(settings: Settings):
+    """The Gradio app over one shared Rag (one model load for all sessions)."""
+    import gradio as gr
+
+    rag = Rag(settings)
+    writes = threading.Lock()  # one upload, delete or re-index at a time from the UI
+    with gr.Blocks(title="News RAG", delete_cache=(3600, 3600)) as demo:
+        turns = gr.State([], time_to_live=12 * 3600)  # sessions from API clients never say goodbye
+        gr.Markdown("## News RAG\nAnswers come only from the indexed articles, with numbered sources you can check.")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        view = gr.HTML(transcript([]), elem_id="transcript")
+                        with gr.Row():
+                            box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=6,
+                                             elem_id="question", max_length=4000)
+                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                        gr.Examples(EXAMPLES, inputs=[box], label="Try")
+                        with gr.Row():
+                            clear = gr.Button("Clear conversation", elem_id="clear")
+                            md_file = gr.DownloadButton("Export Markdown", elem_id="export-md", interactive=True)
+                            js_file = gr.DownloadButton("Export JSON", elem_id="export-json", interactive=True)
+                    with gr.Column(scale=1, min_width=260):
+                        with gr.Accordion("Settings", open=True):
+                            llm = gr.Dropdown(BACKENDS, value=settings.llm, label="Answerer")
+                            status = gr.Markdown(backend_status(rag, settings.llm))
+                            top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages retrieved (top-k)")
+                            retriever = gr.Radio(["hybrid", "dense", "bm25"], value=settings.retriever, label="Retrieval")
+                            length = gr.Slider(1, 6, value=settings.max_answer_sentences, step=1, label="Answer length (sentences)")
+                        with gr.Accordion("Filters", open=False):
+                            outlets = gr.Dropdown([], multiselect=True, label="Outlets", allow_custom_value=True)
+                            date_from = gr.Textbox(label="From date", placeholder="YYYY[-MM[-DD]]")
+                            date_to = gr.Textbox(label="To date", placeholder="YYYY[-MM[-DD]]")
+            corpus_tab(gr, rag, writes, outlets)
+            batch_tab(gr, rag)
+            eval_tab(gr, rag)
+        inputs = [box, turns, llm, top_k, retriever, outlets, date_from, date_to, length]
+        outputs = [view, turns, box, md_file, js_file]
+        send.click(chat_handler(rag), inputs, outputs, api_name="ask")
+        box.submit(chat_handler(rag), inputs, outputs, api_visibility="private")
+        clear.click(lambda: (transcript([]), []), None, [view, turns])
+        llm.change(lambda v: backend_status(rag, v), llm, status)
+        demo.load(lambda: gr.update(choices=outlet_choices(rag.catalog())), None, outlets)
+    return demo
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse, before anything loads, a host this machine cannot bind or a port already taken,
+    in words that say which setting to change (Gradio would say "Cannot find empty port")."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except (socket.gaierror, UnicodeError):
+        raise ConfigError(f"host {host!r} is not a name or address this machine can listen on; "
+                          "choose another with --host (e.g. 127.0.0.1)") from None
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind: a closing socket is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            taken = exc.errno == errno.EADDRINUSE
+            raise ConfigError(f"Port {port} is in use; choose another with --port" if taken else
+                              f"cannot listen on {host}:{port} ({exc.strerror}); choose another --host or --port") from None
+
+
+def launch(settings: Settings, **extra):
+    """Serve the web chat on settings.host:port (127.0.0.1 by default), never as a share link.
+    Returns the running app when `prevent_thread_lock=True` is passed (tests)."""
+    from starlette.middleware import Middleware
+
+    from rag.web.guard import RefuseRemoteFiles
+
+    check_address(settings.host, settings.port)
+    demo = build(settings)
+    demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
+    auth = None
+    if settings.auth_user and settings.auth_password:
+        auth = (settings.auth_user, settings.auth_password.get_secret_value())
+    blocked = [str(p.resolve()) for p in (settings.index_dir, settings.upload_dir, Path("rag.toml"), Path(".env"))]
+    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
+                allowed_paths=[], blocked_paths=blocked, max_file_size=settings.max_file_bytes,
+                show_error=False, footer_links=[], ssr_mode=False, css=CSS,
+                app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **extra)
+    return demo
