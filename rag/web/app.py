@@ -183,8 +183,8 @@ def launch(settings: Settings, **extra):
     blocked = [str(p.resolve()) for p in (settings.index_dir, settings.upload_dir, Path("rag.toml"), Path(".env"))]
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"Web chat at http://{shown}:{settings.port} (Ctrl-C to stop)", flush=True)
-    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth, quiet=True,
+    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
                 allowed_paths=[], blocked_paths=blocked, max_file_size=settings.max_file_bytes,
                 show_error=False, footer_links=[], ssr_mode=False, css=CSS,
-                app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **extra)
+                app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **{"quiet": True, **extra})
     return demo
