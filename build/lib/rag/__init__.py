@@ -1,1 +1,0 @@
-"""newsrag: ask a pile of news articles questions, get answers with citations you can check."""

@@ -1,1 +1,0 @@
-"""The `rag` command line (typer): thin commands over `rag.service`."""

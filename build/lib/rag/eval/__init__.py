@@ -1,1 +1,0 @@
-"""Eval: gold sets, runs over a fresh index, metrics, and the reports `rag eval` writes."""

@@ -1,1 +1,0 @@
-"""Retrieve: question -> Hit, by meaning, by words, or both fused."""
