@@ -159,8 +159,8 @@ def parse_iso_prefix(value: str, field: str) -> tuple[str, str]:
     return value.strip(), precision
 
 
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
 
 
 def precision_of(iso: str | None) -> str | None:
@@ -179,7 +179,7 @@ def human_date(iso: str | None) -> str:
     year, month, day = m.groups()
     if not month or not 1 <= int(month) <= 12:
         return iso
-    named = _MONTH_NAMES[int(month) - 1]
+    named = MONTH_NAMES[int(month) - 1]
     if year == "-":
         return f"{int(day)} {named} (year not given)" if day else iso
     return f"{int(day)} {named} {year}" if day else f"{named} {year}"

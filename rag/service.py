@@ -78,14 +78,19 @@ class Rag:
             llm=_pick(o.llm, s.llm), max_answer_sentences=_pick(o.max_answer_sentences, s.max_answer_sentences),
             answer_threshold=load_model().threshold if threshold is None else threshold))
 
+    def backend(self, kind: str) -> tuple[Backend | None, str | None]:
+        """The LLM backend for an answerer kind (None: offline) and a notice when `auto` fell back;
+        chosen once per kind, so a local model loads and a server is probed once per process."""
+        with self._lock:
+            if kind not in self._backends:
+                self._backends[kind] = choose(self.settings, kind)
+            return self._backends[kind]
+
     def answerer(self, options: AskOptions | None = None) -> tuple[Answerer, Rewriter, str | None]:
         """The answerer these options ask for, its follow-up rewriter, and a notice when `auto` answers
         offline. An LLM backend is chosen (and its server probed) once per kind."""
         o = self.options(options)
-        with self._lock:
-            if o.llm not in self._backends:
-                self._backends[o.llm] = choose(self.settings, o.llm)
-            backend, notice = self._backends[o.llm]
+        backend, notice = self.backend(o.llm)
         if backend is None:
             return ExtractiveAnswerer(o.answer_threshold, o.max_answer_sentences), rewrite, notice
         return GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend), notice

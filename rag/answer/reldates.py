@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from rag.dates import MONTH_NAMES
+
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December"]
 _EXPR = re.compile(r"\b(?:(last|next|this|earlier this) )?(yesterday|today|tonight|overnight|night|week|month|year|"
                    + "|".join(_DAYS) + r")\b(?: (morning|afternoon|evening|night))?", re.I)
 NOTE = re.compile(r" \[(?:week of )?(?:\d{1,2} )?(?:[A-Z][a-z]+ )?(?:\d{4}|[A-Z][a-z]+)\]")
@@ -68,7 +68,7 @@ def resolve(expr: str, article_date: str | None) -> str | None:
             return None  # a weekday needs the year to be placed
     else:
         return None
-    return f"{target.day} {_MONTH_NAMES[target.month - 1]}" + (f" {target.year}" if has_year else "")
+    return f"{target.day} {MONTH_NAMES[target.month - 1]}" + (f" {target.year}" if has_year else "")
 
 
 def _period(mod: str, word: str, day: date, has_year: bool) -> str | None:
@@ -80,9 +80,9 @@ def _period(mod: str, word: str, day: date, has_year: bool) -> str | None:
     if word == "month":
         month = (day.month - 1 + step) % 12
         year = day.year + (day.month - 1 + step) // 12
-        return f"{_MONTH_NAMES[month]} {year}"
+        return f"{MONTH_NAMES[month]} {year}"
     monday = day - timedelta(days=day.weekday()) + timedelta(weeks=step)
-    return f"week of {monday.day} {_MONTH_NAMES[monday.month - 1]} {monday.year}"
+    return f"week of {monday.day} {MONTH_NAMES[monday.month - 1]} {monday.year}"
 
 
 def _parse(iso: str | None) -> tuple[date, bool] | None:

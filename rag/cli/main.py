@@ -46,9 +46,7 @@ def ingest(
         err.print(f"skipped: {source}: same content as {original}, indexed once", highlight=False)
     if report.swept:
         err.print(f"cleaned up after an interrupted ingest: {len(report.swept)} half-stored articles", highlight=False)
-    typer.echo(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-               f"{len(report.duplicates)} duplicates, {len(report.pruned)} pruned, {len(report.failed)} failed; "
-               f"{report.chunks_embedded} chunks embedded, {report.chunks_reused} reused")
+    typer.echo(report.summary())
     if report.failed:
         raise typer.Exit(1)
 

@@ -35,6 +35,12 @@ class IngestReport:
     def ok(self) -> bool:
         return not self.failed
 
+    def summary(self) -> str:
+        """One line of counts, as the CLI and the web chat show it."""
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+                f"{len(self.duplicates)} duplicates, {len(self.pruned)} pruned, {len(self.failed)} failed; "
+                f"{self.chunks_embedded} chunks embedded, {self.chunks_reused} reused")
+
 
 BATCH_CHUNKS = 256  # chunks embedded per model call, across files: fuller, length-sorted batches
 
@@ -61,7 +67,7 @@ def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size
         report.pruned = prune_missing(index, roots, known)
         known = {src: v for src, v in known.items() if src not in report.pruned}
     digests = {f.source: file_digest(f.path, max_bytes) for f in files}
-    run = _Run((chunk_size, chunk_overlap), max_bytes, index, embedder, known, owners(digests, known), report)
+    run = _Run(chunk_size, chunk_overlap, max_bytes, index, embedder, known, owners(digests, known), report)
     pending: list[_Prepared] = []
     for file in files:
         prepared = _prepare(file, digests[file.source], run)
@@ -80,7 +86,8 @@ def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size
 @dataclass(frozen=True)
 class _Run:
     """What every file of one ingest is checked against."""
-    chunking: tuple[int, int]  # chunk size and overlap, in tokens
+    chunk_size: int  # tokens
+    chunk_overlap: int
     max_bytes: int
     index: Index
     embedder: Embedder
@@ -112,7 +119,7 @@ def _prepare(file: SourceFile, digest: str | None, run: _Run) -> _Prepared | Non
         return None
     article = build_article(loaded)
     try:
-        chunks = chunk_article(article, *run.chunking, run.embedder.fits)
+        chunks = chunk_article(article, run.chunk_size, run.chunk_overlap, run.embedder.fits)
     except ValueError as exc:  # text the splitter cannot map back: this file fails, not the run
         run.report.failed.append((str(file.path), f"cannot be chunked: {exc}"))
         return None

@@ -11,8 +11,10 @@ import threading
 import time
 from pathlib import Path
 
+from rag.answer.llm import LLM_KINDS
 from rag.errors import ConfigError, RagError
 from rag.records import Answer, AskOptions, Filters
+from rag.retrieve.hybrid import MODES
 from rag.service import Rag
 from rag.settings import Settings
 from rag.web.corpus import outlet_choices
@@ -25,7 +27,6 @@ EXAMPLES = [
     "What did Lavrov say about the Tajik-Afghan border?",
 ]
 LABELS = {"date_from": "From date", "date_to": "To date", "top_k": "top-k"}  # fields named as the page shows them
-BACKENDS = ["extractive", "openai", "ollama", "llamacpp", "auto"]
 
 
 def ask_options(llm, top_k, retriever, outlets, date_from, date_to, length) -> AskOptions:
@@ -90,11 +91,9 @@ def export_files(turns: list[Answer]) -> tuple[str, str]:
 
 
 def backend_status(rag: Rag, llm: str) -> str:
-    """Which answerer is active and whether its server answers."""
-    from rag.answer.llm import choose
-
+    """Which answerer is active and whether its server answered."""
     try:
-        backend, notice = choose(rag.settings, llm)
+        backend, notice = rag.backend(llm)
     except RagError as exc:
         return f"**{llm}**: not available — {exc}"
     if backend is None:
@@ -127,10 +126,10 @@ def build(settings: Settings):
                             js_file = gr.DownloadButton("Export JSON", elem_id="export-json", interactive=True)
                     with gr.Column(scale=1, min_width=260):
                         with gr.Accordion("Settings", open=True):
-                            llm = gr.Dropdown(BACKENDS, value=settings.llm, label="Answerer")
+                            llm = gr.Dropdown(list(LLM_KINDS), value=settings.llm, label="Answerer")
                             status = gr.Markdown(backend_status(rag, settings.llm))
                             top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages retrieved (top-k)")
-                            retriever = gr.Radio(["hybrid", "dense", "bm25"], value=settings.retriever, label="Retrieval")
+                            retriever = gr.Radio(list(MODES), value=settings.retriever, label="Retrieval")
                             length = gr.Slider(1, 6, value=settings.max_answer_sentences, step=1, label="Answer length (sentences)")
                         with gr.Accordion("Filters", open=False):
                             outlets = gr.Dropdown([], multiselect=True, label="Outlets", allow_custom_value=True)

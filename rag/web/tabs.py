@@ -60,8 +60,7 @@ def corpus_tab(gr, rag, writes, outlets) -> None:
     def again():
         with writes:
             report = rag.reindex()
-        return refreshed(f"Re-indexed: {len(report.added) + len(report.updated)} changed, {len(report.unchanged)} "
-                         f"unchanged, {len(report.pruned)} removed" + "".join(_error(f"{p}: {r}") for p, r in report.failed))
+        return refreshed(f"Re-indexed: {esc(report.summary())}" + "".join(_error(f"{p}: {r}") for p, r in report.failed))
 
     outs = [table, message, pick, outlets]
     add.click(index, files, outs + [files], concurrency_limit=1)
