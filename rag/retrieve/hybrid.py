@@ -10,7 +10,7 @@ from rag.index import Index
 from rag.records import Filters, Hit
 from rag.retrieve.fusion import diversify, reciprocal_rank_fusion
 
-MODES = ("hybrid", "dense", "bm25")
+MODES = ("dense", "bm25", "hybrid")
 POOL = 3  # each ranking contributes POOL * k candidates to fusion and diversity
 
 
