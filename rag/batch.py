@@ -19,19 +19,21 @@ class BatchReport:
     problems: list[str] = field(default_factory=list)
 
 
-def read_questions(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """(id, question) pairs from .jsonl, .csv or .txt, plus one message per unusable line."""
+def read_questions(path: Path, shown: str | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """(id, question) pairs from .jsonl, .csv or .txt, plus one message per unusable line. Messages
+    name the file as `shown` (e.g. the name a web upload had, not its temporary path)."""
+    name = Path(shown) if shown else path
     if not path.is_file():
-        raise InputError(f"{path}: question file not found")
+        raise InputError(f"{name}: question file not found")
     reader = {".jsonl": _jsonl, ".csv": _csv, ".txt": _txt}.get(path.suffix.lower())
     if reader is None:
-        raise InputError(f"{path}: unsupported question file {path.suffix!r} (use .jsonl, .csv or .txt)")
+        raise InputError(f"{name}: unsupported question file {path.suffix!r} (use .jsonl, .csv or .txt)")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    rows, problems = reader(text, path)
-    return _dedupe(rows, problems, path), problems
+        raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    rows, problems = reader(text, name)
+    return _dedupe(rows, problems, name), problems
 
 
 def _jsonl(text: str, path: Path) -> tuple[list[tuple[str, str]], list[str]]:

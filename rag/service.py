@@ -132,10 +132,11 @@ class Rag:
         if Path(article.root) == uploads:
             (uploads / source).unlink(missing_ok=True)
 
-    def reindex(self, progress: Callable[[str], None] | None = None) -> IngestReport:
+    def reindex(self, progress: Callable[[str], None] | None = None,
+                on_start: Callable[[int], None] | None = None) -> IngestReport:
         """Ingest again every folder the index was built from, pruning articles whose files are gone."""
         roots = sorted({Path(a.root) for a in self.index.articles()} if self.index.manifest() else set())
-        return self.ingest([r for r in roots if r.is_dir()], prune=True, progress=progress)
+        return self.ingest([r for r in roots if r.is_dir()], prune=True, progress=progress, on_start=on_start)
 
     def open_index(self) -> None:
         """Check the index exists and matches the settings (once per process)."""

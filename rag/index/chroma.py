@@ -13,6 +13,7 @@ import numpy as np
 from rag.dates import date_bounds
 from rag.errors import IndexMismatchError, StoreError
 from rag.index.filters import to_where
+from rag.index.gate import Gate
 from rag.index.guard import failure, guard_public
 from rag.index.lock import WriteLock
 from rag.index.manifest import collection_names, mismatch, read_manifest
@@ -24,13 +25,18 @@ from rag.records import Article, Chunk, Filters, Hit
 
 @guard_public
 class ChromaStore:
-    """A Chroma PersistentClient in `index_dir`, or a Chroma server at `chroma_url`."""
+    """A Chroma PersistentClient in `index_dir`, or a Chroma server at `chroma_url`. Shared by threads:
+    the client is closed (to see another process's writes) only when no method is using it."""
+
+    UNGATED = ("close", "follow")  # they close the client, so they wait for readers instead of being one
 
     def __init__(self, place: Place) -> None:
         self.place = place
         self._client = None
         self._seen: str | None = None  # the revision this process's client last caught up with
         self._reopen = threading.Lock()
+        self._opening = threading.Lock()  # chromadb's per-path client cache is not safe to fill from two threads
+        self._gate = Gate()
 
     @property
     def location(self) -> str:
@@ -38,9 +44,10 @@ class ChromaStore:
 
     @property
     def client(self):
-        if self._client is None:
-            self._client = self._connect()
-        return self._client
+        with self._opening:
+            if self._client is None:
+                self._client = self._connect()
+            return self._client
 
     def _connect(self):
         import chromadb
@@ -71,10 +78,11 @@ class ChromaStore:
                              f"({result.detail}); repair it with `rag doctor --repair`")
 
     def close(self) -> None:
-        """Forget the client (Chroma keeps one per path per process), e.g. before the folder is moved."""
-        if self._client is not None:
-            self._client.clear_system_cache()
-            self._client = None
+        """Forget the client (Chroma keeps one per path per process) once no reader is using it."""
+        with self._gate.exclusive(), self._opening:
+            if self._client is not None:
+                self._client.clear_system_cache()
+                self._client = None
 
     # -- collections and manifest ------------------------------------------------------------
     def _names(self) -> tuple[str, str]:

@@ -7,12 +7,16 @@ import functools
 from rag.errors import RagError, StoreError
 
 
-def _guarded(method):
-    """Chroma's own failures (server gone, unreadable files) become a StoreError that says what to do."""
+def _guarded(method, gated: bool):
+    """Chroma's own failures (server gone, unreadable files) become a StoreError that says what to do.
+    A `gated` method runs as a reader of the object's `_gate`: its client is not closed under it."""
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
-            return method(self, *args, **kwargs)
+            if not gated:
+                return method(self, *args, **kwargs)
+            with self._gate.reading():
+                return method(self, *args, **kwargs)
         except RagError:
             raise
         except _store_failures() as exc:
@@ -33,10 +37,12 @@ def _store_failures() -> tuple[type[BaseException], ...]:
 
 
 def guard_public(cls):
-    """Wrap every public method of a store class (properties are reached through them)."""
+    """Wrap every public method of a store class (properties are reached through them). With a
+    `_gate`, all but those named in `UNGATED` (the ones that reopen the client) run as readers."""
+    ungated = getattr(cls, "UNGATED", ())
     for name, value in list(vars(cls).items()):
         if callable(value) and not name.startswith("_") and name != "writing":
-            setattr(cls, name, _guarded(value))
+            setattr(cls, name, _guarded(value, gated=hasattr(cls, "UNGATED") and name not in ungated))
     return cls
 
 

@@ -6,6 +6,8 @@ import hashlib
 import re
 import shutil
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import LoadError, RagError
@@ -41,10 +43,17 @@ def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: i
     return target
 
 
-def ingest_uploads(rag, uploads: list[tuple[Path, str]]) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class UploadReport:
+    indexed: list[str]  # names as stored in the index
+    already: list[str]  # "name: same content as 'x'" for uploads the index already holds
+    refused: list[str]  # "name: reason"; nothing refused is stored
+
+
+def ingest_uploads(rag, uploads: list[tuple[Path, str]], progress: Callable[[str], None] | None = None,
+                   on_start: Callable[[int], None] | None = None) -> UploadReport:
     """Check, keep and index uploaded files given as (temporary path, name as uploaded), in one
-    ingest (one index revision, one BM25 update). Returns the names indexed and one message per
-    file refused; nothing refused is stored."""
+    ingest (one index revision, one BM25 update)."""
     settings = rag.settings
     kept: dict[str, tuple[Path, str]] = {}  # resolved kept path, as ingest reports it -> (path, name as uploaded)
     refused = []
@@ -55,23 +64,32 @@ def ingest_uploads(rag, uploads: list[tuple[Path, str]]) -> tuple[list[str], lis
         except RagError as exc:
             refused.append(str(exc))
     if not kept:
-        return [], refused
+        return UploadReport([], [], refused)
     try:
-        report = rag.ingest([path for path, _ in kept.values()])
+        report = rag.ingest([path for path, _ in kept.values()], progress=progress, on_start=on_start)
     except RagError as exc:  # e.g. busy: what was kept for this ingest alone must not be indexed later by surprise
         for path, _ in kept.values():
             if rag.article(path.name) is None:
                 path.unlink(missing_ok=True)
-        return [], refused + [str(exc)]
-    failed = {file for file, _ in report.failed}
+        return UploadReport([], [], refused + [str(exc)])
     refused.extend(f"{safe_name(kept[file][1])}: {reason}" for file, reason in report.failed if file in kept)
-    copies = dict(report.duplicates)
+    return UploadReport(*_indexed_or_already(kept, report), refused)
+
+
+def _indexed_or_already(kept: dict[str, tuple[Path, str]], report) -> tuple[list[str], list[str]]:
+    """Split the kept uploads into newly indexed and already indexed; a copy of another indexed
+    article is not kept (it was stored only long enough to be compared)."""
+    failed = {file for file, _ in report.failed}
+    copies = {**{name: name for name in report.unchanged}, **dict(report.duplicates)}
+    indexed, already = [], []
     for key, (path, original) in kept.items():
-        if path.name in copies:  # kept only long enough to be compared: the index already has it
-            path.unlink(missing_ok=True)
-            failed.add(key)
-            refused.append(f"{safe_name(original)}: same content as {copies[path.name]!r}, already in the index")
-    return [path.name for key, (path, _) in kept.items() if key not in failed], refused
+        if path.name in copies:
+            if copies[path.name] != path.name:
+                path.unlink(missing_ok=True)
+            already.append(f"{safe_name(original)}: same content as {copies[path.name]!r}")
+        elif key not in failed:
+            indexed.append(path.name)
+    return indexed, already
 
 
 def _free_target(folder: Path, name: str, data: bytes) -> Path:

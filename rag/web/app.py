@@ -17,8 +17,7 @@ from rag.records import Answer, AskOptions, Filters
 from rag.retrieve.hybrid import MODES
 from rag.service import Rag
 from rag.settings import Settings
-from rag.web.corpus import outlet_choices
-from rag.web.render import CSS, esc, transcript
+from rag.web.render import CSS, JS, esc, transcript
 from rag.web.tabs import batch_tab, corpus_tab, eval_tab
 
 EXAMPLES = [
@@ -40,8 +39,9 @@ def ask_options(llm, top_k, retriever, outlets, date_from, date_to, length) -> A
 def chat_handler(rag: Rag):
     def ask(question, turns, llm, top_k, retriever, outlets, date_from, date_to, length):
         turns = list(turns or [])
+        articles = cited_articles(rag, turns)  # fetched once: every redraw keeps highlights and full articles
         if not (question or "").strip():
-            yield transcript(turns), turns, question, None, None
+            yield transcript(turns, articles=articles), turns, question, *exports(turns)
             return
         try:
             options = ask_options(llm, top_k, retriever, outlets, date_from, date_to, length)
@@ -50,15 +50,36 @@ def chat_handler(rag: Rag):
             for event in conv.stream(question):
                 if isinstance(event, str):
                     text += event
-                    yield transcript(turns, (question, text)), turns, "", None, None
+                    yield transcript(turns, (question, text), articles), turns, "", _unchanged(), _unchanged()
         except RagError as exc:
-            yield transcript(turns) + f'<div class="notice" id="chat-error">Error: {esc(exc.said_as(LABELS))}</div>', turns, question, None, None
+            error = f'<div class="notice" id="chat-error">Error: {esc(exc.said_as(LABELS))}</div>'
+            yield transcript(turns, articles=articles) + error, turns, question, *exports(turns)
             return
-        articles = rag.article_texts(sorted({c.source for t in conv.turns for c in t.citations}) or [])
-        md, js = export_files(conv.turns)
-        yield transcript(conv.turns, articles=articles), conv.turns, "", md, js
+        yield transcript(conv.turns, articles=cited_articles(rag, conv.turns)), conv.turns, "", *exports(conv.turns)
 
     return ask
+
+
+def cited_articles(rag: Rag, turns: list[Answer]) -> dict[str, str]:
+    """The text of every article the conversation cites, by source (for highlights and "Full article")."""
+    sources = sorted({c.source for t in turns for c in t.citations})
+    return rag.article_texts(sources) if sources else {}
+
+
+def _unchanged():
+    import gradio as gr
+
+    return gr.update()
+
+
+def exports(turns: list[Answer]) -> tuple:
+    """The two download buttons: the conversation so far, or disabled when there is none (after Clear)."""
+    import gradio as gr
+
+    if not turns:
+        return gr.update(value=None, interactive=False), gr.update(value=None, interactive=False)
+    md, js = export_files(turns)
+    return gr.update(value=md, interactive=True), gr.update(value=js, interactive=True)
 
 
 EXPORTS = Path(tempfile.gettempdir()) / "newsrag-exports"
@@ -115,15 +136,15 @@ def build(settings: Settings):
                 with gr.Row():
                     with gr.Column(scale=3):
                         view = gr.HTML(transcript([]), elem_id="transcript")
-                        with gr.Row():
+                        with gr.Row(elem_id="ask-row"):
                             box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=6,
                                              elem_id="question", max_length=4000)
                             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                         gr.Examples(EXAMPLES, inputs=[box], label="Try")
                         with gr.Row():
                             clear = gr.Button("Clear conversation", elem_id="clear")
-                            md_file = gr.DownloadButton("Export Markdown", elem_id="export-md", interactive=True)
-                            js_file = gr.DownloadButton("Export JSON", elem_id="export-json", interactive=True)
+                            md_file = gr.DownloadButton("Export Markdown", elem_id="export-md", interactive=False)
+                            js_file = gr.DownloadButton("Export JSON", elem_id="export-json", interactive=False)
                     with gr.Column(scale=1, min_width=260):
                         with gr.Accordion("Settings", open=True):
                             llm = gr.Dropdown(list(LLM_KINDS), value=settings.llm, label="Answerer")
@@ -133,18 +154,17 @@ def build(settings: Settings):
                             length = gr.Slider(1, 6, value=settings.max_answer_sentences, step=1, label="Answer length (sentences)")
                         with gr.Accordion("Filters", open=False):
                             outlets = gr.Dropdown([], multiselect=True, label="Outlets", allow_custom_value=True)
-                            date_from = gr.Textbox(label="From date", placeholder="YYYY[-MM[-DD]]")
-                            date_to = gr.Textbox(label="To date", placeholder="YYYY[-MM[-DD]]")
-            corpus_tab(gr, rag, writes, outlets)
+                            date_from = gr.Textbox(label="From date", placeholder="YYYY[-MM[-DD]]", elem_id="date-from")
+                            date_to = gr.Textbox(label="To date", placeholder="YYYY[-MM[-DD]]", elem_id="date-to")
+            corpus_tab(gr, rag, writes, outlets, demo)
             batch_tab(gr, rag)
             eval_tab(gr, rag)
         inputs = [box, turns, llm, top_k, retriever, outlets, date_from, date_to, length]
         outputs = [view, turns, box, md_file, js_file]
         send.click(chat_handler(rag), inputs, outputs, api_name="ask")
         box.submit(chat_handler(rag), inputs, outputs, api_visibility="private")
-        clear.click(lambda: (transcript([]), []), None, [view, turns])
+        clear.click(lambda: (transcript([]), [], *exports([])), None, [view, turns, md_file, js_file])
         llm.change(lambda v: backend_status(rag, v), llm, status)
-        demo.load(lambda: gr.update(choices=outlet_choices(rag.catalog())), None, outlets)
     return demo
 
 
@@ -184,6 +204,6 @@ def launch(settings: Settings, **extra):
     print(f"Web chat at http://{shown}:{settings.port} (Ctrl-C to stop)", flush=True)
     demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
                 allowed_paths=[], blocked_paths=blocked, max_file_size=settings.max_file_bytes,
-                show_error=False, footer_links=[], ssr_mode=False, css=CSS,
+                show_error=False, footer_links=[], ssr_mode=False, css=CSS, js=JS,
                 app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **{"quiet": True, **extra})
     return demo

@@ -29,10 +29,37 @@ a.cite {text-decoration:none; font-weight:600; color:#1d4ed8; padding:0 1px}
 .passage {margin-top:6px; font-size:14px; color:#374151; white-space:pre-wrap}
 mark {background:#fff1a8; padding:0 1px}
 details.article {margin-top:6px; font-size:14px}
-details.article > div {white-space:pre-wrap; max-height:420px; overflow:auto; padding:6px; background:#fff;
+details.article > div {position:relative; white-space:pre-wrap; max-height:420px; overflow:auto; padding:6px; background:#fff;
   border:1px solid #eceef1; border-radius:6px}
 .empty {color:#6b7280}
+#transcript {max-height:62vh; overflow-y:auto !important}  /* Gradio's block style says visible */
 """
+
+# The transcript scrolls inside its own box, so the Ask box stays in view; a new question scrolls
+# it into view. The transcript is redrawn after every answer; the browser remembers which "Full
+# article" panels the reader opened, opens them again, and scrolls an opened panel to its cited span.
+JS = """() => {
+  const open = new Set();
+  let asked = 0;
+  const reveal = (d) => {
+    const box = d.querySelector('div'), mark = d.querySelector('mark.this');
+    if (box && mark) box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 3);
+  };
+  document.addEventListener('toggle', (e) => {
+    const d = e.target;
+    if (!(d instanceof HTMLDetailsElement) || !d.dataset.key) return;
+    if (d.open) { open.add(d.dataset.key); reveal(d); } else { open.delete(d.dataset.key); }
+  }, true);
+  new MutationObserver(() => {
+    const questions = document.querySelectorAll('#transcript .turn-q');
+    if (questions.length > asked) questions[questions.length - 1].scrollIntoView({block: 'start'});
+    asked = questions.length;
+    for (const key of [...open]) {
+      const d = document.querySelector(`details[data-key="${key}"]`);
+      if (!d) open.delete(key); else if (!d.open) d.open = true;
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+}"""
 
 
 def esc(text: str) -> str:
@@ -82,26 +109,48 @@ def _marked_text(answer: Answer, turn: int) -> str:
 
 def source_card(c: Citation, turn: int, article: str | None, all_citations: tuple[Citation, ...]) -> str:
     meta = " · ".join(esc(x) for x in (c.publisher or "", human_date(c.date), c.source) if x)
-    passage = _highlight(article or c.quote, [(c.start, c.end)] if article else [(0, len(c.quote))], window=c)
-    spans = [(x.start, x.end) for x in all_citations if x.source == c.source]
-    full = (f'<details class="article"><summary>Full article</summary><div>{_highlight(article, spans)}</div></details>'
-            if article else "")
+    span = span_in(article, c)
+    passage = _highlight(article, [span], window=span) if span else f"<mark>{esc(c.quote)}</mark>"
+    full = ""
+    if article:
+        others = [s for x in all_citations if x.source == c.source and x is not c and (s := span_in(article, x))]
+        full = (f'<details class="article" data-key="{turn}-{c.marker}"><summary>Full article</summary>'
+                f'<div>{_highlight(article, others + ([span] if span else []), this=span)}</div></details>')
     return (f'<div class="card" id="src-{turn}-{c.marker}"><div class="card-head"><b>[{c.marker}]</b> '
             f'<span class="card-title">{esc(c.title)}</span> — {meta}</div>'
             f'<div class="passage">{passage}</div>{full}</div>')
 
 
-def _highlight(text: str, spans: list[tuple[int, int]], window: Citation | None = None) -> str:
-    """Escaped text with <mark> around each span; with `window`, only the paragraph around it."""
-    if window is not None and text:
-        start = text.rfind("\n\n", 0, window.start) + 1
-        end = text.find("\n\n", window.end)
-        text, spans = text[start:end if end >= 0 else len(text)], [(window.start - start, window.end - start)]
+def span_in(article: str | None, c: Citation) -> tuple[int, int] | None:
+    """Where the citation's quote is in the article as stored now: its recorded offsets when they
+    still hold the quote, else where the quote is found (the article was re-indexed since), else None."""
+    if not article:
+        return None
+    if _letters(article[c.start:c.end]) == _letters(c.quote):
+        return c.start, c.end
+    at = article.find(c.quote)
+    return (at, at + len(c.quote)) if at >= 0 and c.quote else None
+
+
+def _letters(text: str) -> str:
+    # quotes may be trimmed or have their quotation marks balanced: compare what they say
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _highlight(text: str, spans: list[tuple[int, int]], window: tuple[int, int] | None = None,
+               this: tuple[int, int] | None = None) -> str:
+    """Escaped text with <mark> around each span (the cited one marked `this`, for scrolling to);
+    with `window`, only the paragraph around that span."""
+    if window is not None:
+        start = text.rfind("\n\n", 0, window[0]) + 1
+        end = text.find("\n\n", window[1])
+        text, spans = text[start:end if end >= 0 else len(text)], [(window[0] - start, window[1] - start)]
     out, pos = [], 0
     for s, e in sorted(spans):
         if s < pos:
             continue
-        out += [esc(text[pos:s]), f"<mark>{esc(text[s:e])}</mark>"]
+        mark = '<mark class="this">' if (s, e) == this else "<mark>"
+        out += [esc(text[pos:s]), f"{mark}{esc(text[s:e])}</mark>"]
         pos = e
     out.append(esc(text[pos:]))
     return "".join(out).strip()

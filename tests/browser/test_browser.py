@@ -48,14 +48,20 @@ def beacon():
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory, beacon):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: scripts/setup.sh --test installs Debian's chromium")
+def work(tmp_path_factory, beacon):
+    """The app's folder: corpus/ (the sample articles and a planted one) and index/."""
     work = tmp_path_factory.mktemp("app")
     corpus = work / "corpus"
     shutil.copytree(CORPUS, corpus)
     (corpus / "planted.md").write_text(PLANTED.format(port=beacon))
     make_rag(work / "index").ingest([corpus])
+    return work
+
+
+@pytest.fixture(scope="module")
+def app_url(work):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: scripts/setup.sh --test installs Debian's chromium")
     port = free_port()
     env = {**os.environ, "RAG_INDEX_DIR": str(work / "index"), "RAG_UPLOAD_DIR": str(work / "uploads"),
            "RAG_PORT": str(port), "RAG_GOLD_SET": str(ROOT / "eval" / "gold.jsonl")}
@@ -199,3 +205,123 @@ def test_10_eval_tab_shows_metrics_and_plots(page):
     page.wait_for_selector("#eval-metrics img", timeout=30000)
     assert page.locator("#eval-latency img").count() == 1
     shot(page, "09-eval")
+
+
+def test_11_an_error_keeps_highlights_and_full_articles_of_earlier_answers(page):
+    page.click("button[role=tab]:has-text('Chat')")
+    ask(page, "How many students from Tajikistan study in Russia?")
+    page.click("button:has-text('Filters')")
+    page.fill("#date-from textarea", "2022")
+    page.fill("#date-to textarea", "2010")
+    page.fill("#question textarea", "How many troops are in Tajikistan?")
+    page.click("#ask")
+    page.wait_for_selector("#chat-error", timeout=30000)
+    assert "reversed" in page.inner_text("#chat-error")
+    last = page.locator("#transcript .turn-a").last
+    assert "21,000" in last.locator(".passage mark").first.inner_text()
+    assert last.locator("details.article summary").count() >= 1
+    page.fill("#date-from textarea", "")
+    page.fill("#date-to textarea", "")
+    shot(page, "10-error-keeps-sources")
+
+
+def test_12_an_opened_full_article_stays_open_and_shows_the_cited_span(page):
+    card = page.locator("#transcript .turn-a").last.locator(".card").first
+    key = card.locator("details.article").get_attribute("data-key")
+    card.locator("details.article summary").click()
+    ask(page, "Where is Russia's 201st military base?")
+    details = page.locator(f"details[data-key='{key}']")
+    page.wait_for_function(f"document.querySelector(\"details[data-key='{key}']\").open")
+    visible = details.evaluate("d => { const box = d.querySelector('div'), m = d.querySelector('mark.this');"
+                               " return m.offsetTop >= box.scrollTop &&"
+                               " m.offsetTop + m.offsetHeight <= box.scrollTop + box.clientHeight; }")
+    assert visible and "21,000" in details.locator("mark.this").inner_text()
+    shot(page, "11-full-article-kept-open")
+
+
+def test_13_the_ask_box_stays_in_view_after_many_answers(page):
+    for question in ("How many Russian troops are stationed in Tajikistan?", "Who is the president of Tajikistan?"):
+        ask(page, question)
+    assert page.locator("#transcript .turn-a").count() >= 8
+    page.locator("#transcript").evaluate("t => { t.scrollTop = 0; }")  # reading the first answer again
+    box = page.locator("#question textarea").bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+    shot(page, "12-ask-box-pinned")
+
+
+def test_14_export_after_clear_has_only_the_new_conversation(page):
+    page.click("#clear")
+    page.wait_for_function("document.querySelector('#export-md').disabled")
+    ask(page, "What is the capital of Australia?")
+    with page.expect_download() as md:
+        page.click("#export-md")
+    text = Path(md.value.path()).read_text()
+    assert "capital of Australia" in text and "Tajikistan study" not in text
+
+
+def test_15_corpus_tab_shows_the_index_as_it_is_now(page, app_url, work, tmp_path):
+    extra = tmp_path / "later" / "pamir-road.txt"
+    extra.parent.mkdir()
+    extra.write_text("Pamir highway reopens\n\n3 May 2024\n\nThe Pamir highway reopened after repairs, the ministry said.")
+    make_rag(work / "index").ingest([extra.parent])  # another process (as `rag ingest`) while the app runs
+    page.click("button[role=tab]:has-text('Chat')")
+    page.click("button[role=tab]:has-text('Corpus')")
+    page.wait_for_selector("#articles :text('pamir-road.txt')", timeout=30000)
+    fresh = page.context.browser.new_page()
+    fresh.goto(app_url)
+    fresh.click("button[role=tab]:has-text('Corpus')")
+    fresh.wait_for_selector("#articles :text('dushanbe-metro.txt')", timeout=30000)
+    fresh.close()
+
+
+def test_16_uploading_again_says_already_indexed(page, tmp_path):
+    article = tmp_path / "dushanbe-metro.txt"  # same name and content as test_07's upload
+    article.write_text("Dushanbe plans a metro line\n\n12 March 2024\n\nThe first metro line in Dushanbe will have "
+                       "nine stations and open in 2029, the mayor's office said on Tuesday.")
+    page.set_input_files("#upload input[type=file]", str(article))
+    page.click("#index-upload")
+    already = page.wait_for_selector("#corpus-already", timeout=60000)
+    assert "dushanbe-metro.txt: same content as 'dushanbe-metro.txt'" in already.inner_text()
+    assert page.locator("#index-upload").is_enabled()
+    shot(page, "13-already-indexed")
+
+
+def test_17_indexing_shows_one_bar_with_counts_and_no_upload_starts_meanwhile(page, tmp_path):
+    for n in range(12):
+        (tmp_path / f"note-{n}.txt").write_text(f"Note {n}\n\n" + f"Paragraph {n} about roads and rail. " * 300)
+    page.set_input_files("#upload input[type=file]", [str(p) for p in sorted(tmp_path.glob("note-*.txt"))])
+    page.click("#index-upload")
+    page.wait_for_selector("#index-upload:disabled", timeout=10000)  # a second upload waits for this one
+    assert "Indexing 12 files" in page.inner_text("#corpus-status")
+    page.wait_for_selector("text=/\\d+ of 12 files/", timeout=60000)
+    bars = page.locator(".progress-level:visible").count()
+    shot(page, "14-one-progress-bar")
+    page.wait_for_selector("#corpus-ok", timeout=120000)
+    assert bars == 1
+
+
+def test_18_delete_asks_first_naming_the_article(page):
+    page.locator("#pick input").fill("dushanbe-metro.txt")
+    page.keyboard.press("Enter")
+    page.click("#delete")
+    question = page.wait_for_selector("#confirm-question", timeout=30000)
+    assert "Dushanbe plans a metro line" in question.inner_text() and "dushanbe-metro.txt" in question.inner_text()
+    page.click("#cancel-delete")
+    assert "dushanbe-metro.txt" in page.inner_text("#articles")
+    page.click("#delete")
+    page.wait_for_selector("#confirm-question", timeout=30000)
+    page.click("#confirm-delete")
+    page.wait_for_selector("#corpus-ok:has-text('Deleted dushanbe-metro.txt')", timeout=30000)
+    assert "dushanbe-metro.txt" not in page.inner_text("#articles")
+    shot(page, "15-deleted-after-confirming")
+
+
+def test_19_batch_errors_name_the_uploaded_file_not_its_temporary_path(page, tmp_path):
+    bad = tmp_path / "my-questions.csv"
+    bad.write_text("id,text\na,How many troops?\n")
+    page.click("button[role=tab]:has-text('Batch')")
+    page.click("#batch-file button[aria-label='Clear']")  # test_09's file is still there
+    page.set_input_files("#batch-file input[type=file]", str(bad))
+    page.click("#batch-run")
+    error = page.wait_for_selector("#batch-status :text('no \\'question\\' column')", timeout=30000)
+    assert "my-questions.csv" in error.inner_text() and "/tmp" not in page.inner_text("#batch-status")

@@ -27,11 +27,12 @@ def test_uploads_are_indexed_and_deleting_one_removes_its_kept_file(tmp_path):
     good.write_text("Dushanbe opens a metro\n\nThe metro will have nine stations, the mayor said on Monday.")
     bad = tmp_path / "tmp2"
     bad.write_bytes(b"")
-    indexed, refused = ingest_uploads(rag, [(good, "../metro.txt"), (bad, "empty.md")])
-    assert indexed == ["metro.txt"] and refused == ["empty.md: empty file"]
+    report = ingest_uploads(rag, [(good, "../metro.txt"), (bad, "empty.md")])
+    assert report.indexed == ["metro.txt"] and report.refused == ["empty.md: empty file"] and report.already == []
     assert "nine stations" in rag.ask("How many stations will the Dushanbe metro have?").text
-    indexed, refused = ingest_uploads(rag, [(good, "metro (1).txt")])  # the same article uploaded again
-    assert indexed == [] and refused == ["metro_1_.txt: same content as 'metro.txt', already in the index"]
+    report = ingest_uploads(rag, [(good, "metro (1).txt"), (good, "metro.txt")])  # the same article uploaded again
+    assert report.indexed == [] and report.refused == []
+    assert report.already == ["metro_1_.txt: same content as 'metro.txt'", "metro.txt: same content as 'metro.txt'"]
     assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["metro.txt"]
     rag.delete("metro.txt")
     assert not (tmp_path / "uploads" / "metro.txt").exists() and rag.stats()["documents"] == 0

@@ -51,3 +51,12 @@ def test_a_csv_field_too_long_to_parse_is_named_with_its_line(tmp_path):
     path.write_text("id,question\na,How many troops?\nb," + "x" * 200_000 + "\n")
     with pytest.raises(InputError, match=r"q.csv:3: cannot read the CSV \(field larger than field limit"):
         read_questions(path)
+
+
+def test_messages_name_the_file_as_uploaded_not_its_temporary_path(tmp_path):
+    path = tmp_path / "gradio" / "0a1b2c" / "upload.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text("id,text\na,b\n")
+    with pytest.raises(InputError) as caught:
+        read_questions(path, "my questions.csv")
+    assert str(caught.value).startswith("my questions.csv: no 'question' column") and "gradio" not in str(caught.value)

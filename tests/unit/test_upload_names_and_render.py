@@ -46,3 +46,41 @@ def test_render_marks_unsupported_sentences_and_escapes_everything():
     assert "<b>9,000</b>" not in html and "<i>x</i>" not in html and "<script>" not in html
     assert "&lt;b&gt;9,000&lt;/b&gt;" in html and "a&lt;b&gt;.txt" in html
     assert 'href="#src-1-1"' in html and 'id="src-1-1"' in html and "<mark>" in html
+
+
+def _card(article: str, quote: str, start: int) -> str:
+    from rag.web.render import source_card
+
+    cite = Citation(1, "a.txt", "A title", "2020-01-02", "Pub", "c", quote, start, start + len(quote))
+    return source_card(cite, 1, article, (cite,))
+
+
+def test_the_highlight_follows_the_quote_when_the_article_changed_since_the_answer():
+    quote = "The base holds 7,000 troops."
+    now = "A new first paragraph was added.\n\nOfficials spoke. " + quote + " More text."
+    html = _card(now, quote, start=0)  # offsets recorded before the article was re-indexed
+    assert '<mark class="this">The base holds 7,000 troops.</mark>' in html
+    assert "<mark>A new first" not in html and "<mark>" + "A new" not in html
+
+
+def test_a_quote_no_longer_in_the_article_is_shown_alone_never_on_another_span():
+    html = _card("Completely different text now.\n\nNothing of the old.", "The base holds 7,000 troops.", 0)
+    assert '<div class="passage"><mark>The base holds 7,000 troops.</mark></div>' in html
+    assert "<mark>Completely" not in html and 'class="this"' not in html
+
+
+def test_the_full_article_marks_the_cited_span_for_scrolling_and_its_panel_has_a_key():
+    article = "Head line.\n\nSecond paragraph with the quote here.\n\nThird."
+    html = _card(article, "the quote here", article.index("the quote here"))
+    assert 'data-key="1-1"' in html and html.count('<mark class="this">the quote here</mark>') == 1
+
+
+def test_counted_progress_says_how_many_of_how_many():
+    from rag.web.tabs import counted
+
+    seen = []
+    start, step = counted(lambda fraction, desc: seen.append((fraction, desc)), "files")
+    start(4)
+    step("a.txt")
+    step("b.txt")
+    assert seen == [(0, "0 of 4 files"), (0.25, "1 of 4 files"), (0.5, "2 of 4 files")]
