@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
+# setuptools warns at every editable install that a folder named like the package may shadow it:
+# here that folder is the package itself, so there is nothing for the user to do.
+export PYTHONWARNINGS="ignore:Editable installation:UserWarning"
 pip=(.venv/bin/python -m pip -q --disable-pip-version-check)
 "${pip[@]}" install --upgrade pip
 # torch goes first and pinned: an unpinned torch pulled in by sentence-transformers

@@ -71,9 +71,33 @@ def _llamacpp(settings: Settings) -> Backend:
         from llama_index.llms.llama_cpp import LlamaCPP
     except ImportError:
         raise ConfigError("llm=llamacpp needs the optional extra: pip install 'newsrag[llamacpp]'") from None
+    _llama_cpp_logs_to_logging()
     llm = LlamaCPP(model_path=str(path), temperature=settings.llm_temperature, max_new_tokens=settings.llm_max_tokens,
                    context_window=4096, verbose=False)
     return Backend("llamacpp", llm, str(path))
+
+
+_llama_log: list = []  # the C callback must outlive every model, or llama.cpp calls freed memory
+
+
+def _llama_cpp_logs_to_logging() -> None:
+    """llama.cpp prints some lines to stderr even with verbose=False (e.g. "llama_kv_cache_iswa: …");
+    send all of them to the `llama_cpp` logger instead, shown with `rag --verbose`."""
+    if _llama_log:
+        return
+    import ctypes
+    import logging
+
+    import llama_cpp
+
+    log = logging.getLogger("llama_cpp")
+
+    @llama_cpp.llama_log_callback
+    def to_logging(level: int, text: bytes, user_data) -> None:
+        log.debug(text.decode("utf-8", "replace").rstrip())
+
+    _llama_log.append(to_logging)
+    llama_cpp.llama_log_set(to_logging, ctypes.c_void_p(0))
 
 
 def choose(settings: Settings, requested: str) -> tuple[Backend | None, str | None]:

@@ -21,6 +21,16 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the log of the libraries "
+                                                "underneath (llama.cpp, Chroma, HTTP) to stderr.")] = False) -> None:
+    if verbose:
+        import logging
+        import sys
+
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s")
+
+
 @app.command()
 @friendly
 def ingest(

@@ -158,3 +158,17 @@ def test_follow_ups_are_rewritten_by_the_llm_or_fall_back(sample_rag, llama_serv
     follow = chat.send("And how many troops are based there?")
     # Whatever the small model writes, the follow-up was made standalone before retrieval.
     assert follow.rewritten and follow.rewritten != follow.question and follow.hits
+
+
+def test_llama_cpp_keeps_its_log_out_of_the_terminal_unless_verbose(sample_rag, gguf):
+    import os
+    import subprocess
+    from pathlib import Path
+
+    rag_cli = str(Path(sys.executable).parent / "rag")
+    env = {**os.environ, "RAG_INDEX_DIR": str(sample_rag.settings.index_dir), "RAG_LLM": "llamacpp",
+           "RAG_LLM_MODEL_PATH": str(gguf)}
+    quiet = subprocess.run([rag_cli, "ask", QUESTION], env=env, capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0 and quiet.stderr == "" and "llama" not in quiet.stdout
+    loud = subprocess.run([rag_cli, "--verbose", "ask", QUESTION], env=env, capture_output=True, text=True, timeout=300)
+    assert loud.returncode == 0 and "llama_cpp: " in loud.stderr
