@@ -209,10 +209,11 @@ class Rag:
         return Conversation(lambda q, history: self.stream(q, o, history=history), self.answerer(o)[1], turns or [])
 
     def stats(self) -> dict:
-        """Counts and the settings the index was built with (no model load)."""
-        manifest = self.index.manifest()
-        docs, chunks = self.index.counts() if manifest else (0, 0)
-        built = manifest or {}
+        """Counts and the settings the index was built with (no model load); StoreError when there is no index."""
+        built = self.index.manifest()
+        if not built:
+            raise StoreError(f"no index at {self.index.location}: run `rag ingest corpus/` first")
+        docs, chunks = self.index.counts()
         return {
             "index": self.index.location, "documents": docs, "chunks": chunks,
             "embedding_model": built.get("embedding_model"), "embedding_backend": built.get("embedding_backend"),
