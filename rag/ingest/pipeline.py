@@ -59,9 +59,11 @@ def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size
     `max_bytes` and other unusable files are reported, never fatal."""
     files, missing = discover(paths)
     report = IngestReport(failed=[(str(p), reason) for p, reason in missing])
+    known = index.article_hashes()
+    files, clashing = name_clashes(files, known)
+    report.failed += clashing
     if on_start:
         on_start(len(files))
-    known = index.article_hashes()
     if prune:  # first, so that a copy of a removed file is indexed in its place
         roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
         report.pruned = prune_missing(index, roots, known)
@@ -138,6 +140,26 @@ def _write(batch: list[_Prepared], index: Index, embedder: Embedder, report: Ing
             progress(p.article.source)
     report.chunks_embedded += embedded
     report.chunks_reused += int(bounds[-1]) - embedded
+
+
+def name_clashes(files: list[SourceFile], known: dict[str, tuple[str, str]]) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """The files that may be indexed under their name, and (file, reason) for those whose name an
+    article from another file already has: in the index (while that file exists; a file that is
+    gone has moved) or earlier in this run. A clash is reported, never resolved by replacing."""
+    keep, clashes, claimed = [], [], {}
+    for f in files:
+        stored = known.get(f.source)
+        origin = Path(stored[1]) / f.source if stored and stored[1] else None
+        if f.source in claimed:
+            clashes.append((str(f.path), f"has the same name ({f.source}) as {claimed[f.source]} in this ingest; "
+                                         "rename one of them"))
+        elif origin is not None and origin.resolve() != f.path and origin.exists():
+            clashes.append((str(f.path), f"an article named {f.source!r} is already indexed from {origin}; "
+                                         f"rename this file, or `rag delete {f.source}` first to replace it"))
+        else:
+            claimed[f.source] = f.path
+            keep.append(f)
+    return keep, clashes
 
 
 def owners(current: dict[str, str | None], known: dict[str, tuple[str, str]]) -> dict[str, str]:

@@ -24,8 +24,10 @@ def safe_name(name: str) -> str:
     return f"{stem[:100] or 'upload'}.{suffix.lower()}" if suffix else stem[:100]
 
 
-def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: int) -> Path:
-    """Check an upload by its content and keep it; LoadError names the file (as uploaded) and why."""
+def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: int,
+                  taken: frozenset[str] = frozenset()) -> Path:
+    """Check an upload by its content and keep it under a name no article from elsewhere has
+    (`taken`); LoadError names the file (as uploaded) and why."""
     name = safe_name(original_name)
     if Path(name).suffix.lower() not in SUFFIXES:
         raise LoadError(f"{name}: unsupported file type (use .txt, .md, .html or .pdf)")
@@ -38,7 +40,7 @@ def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: i
     finally:
         checked.unlink(missing_ok=True)
     upload_dir.mkdir(parents=True, exist_ok=True)
-    target = _free_target(upload_dir, name, temp.read_bytes())
+    target = _free_target(upload_dir, name, temp.read_bytes(), taken)
     shutil.copyfile(temp, target)
     return target
 
@@ -57,9 +59,12 @@ def ingest_uploads(rag, uploads: list[tuple[Path, str]], progress: Callable[[str
     settings = rag.settings
     kept: dict[str, tuple[Path, str]] = {}  # resolved kept path, as ingest reports it -> (path, name as uploaded)
     refused = []
+    here = str(settings.upload_dir.resolve())
+    stored = rag.index.article_hashes() if rag.index.manifest() else {}
+    taken = frozenset(src for src, (_, root) in stored.items() if root != here)
     for temp, original in uploads:
         try:
-            path = accept_upload(temp, original, settings.upload_dir, settings.max_file_bytes)
+            path = accept_upload(temp, original, settings.upload_dir, settings.max_file_bytes, taken)
             kept[str(path.resolve())] = (path, original)
         except RagError as exc:
             refused.append(str(exc))
@@ -92,10 +97,11 @@ def _indexed_or_already(kept: dict[str, tuple[Path, str]], report) -> tuple[list
     return indexed, already
 
 
-def _free_target(folder: Path, name: str, data: bytes) -> Path:
-    """`name` in `folder`, or name-2, name-3... when another file already has that name."""
+def _free_target(folder: Path, name: str, data: bytes, taken: frozenset[str]) -> Path:
+    """`name` in `folder`, or name-2, name-3... when another file, or an article from elsewhere
+    (uploads have their own names: they never replace an ingested article), has that name."""
     target, n = folder / name, 1
-    while target.exists() and target.read_bytes() != data:
+    while target.name in taken or (target.exists() and target.read_bytes() != data):
         n += 1
         target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
     return target
