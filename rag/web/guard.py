@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-# /gradio_api/file=http://... makes Gradio fetch that URL itself and stream it back: a proxy for
-# anyone who can reach the chat. The chat never needs it, so any scheme in a file route is refused.
-_REMOTE_FILE = re.compile(r"/file=\s*[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# /gradio_api/file=http://... (and the older /file/http://...) makes Gradio fetch that URL itself
+# and stream it back: a proxy for anyone who can reach the chat; /proxy=... is Gradio's relay for
+# Spaces. The chat needs neither, so a scheme in any file route, and the relay, are refused, with or
+# without the /gradio_api prefix.
+_REMOTE_FILE = re.compile(r"/(?:file[=/]\s*[a-z][a-z0-9+.-]*:|proxy=)", re.IGNORECASE)
 
 
 class RefuseRemoteFiles:

@@ -81,6 +81,36 @@ def test_file_route_serves_nothing_outside_the_app(running_app, path):
     assert b"root:" not in body and b"SQLite" not in body and b"[project]" not in body and b'"inputs":' not in body
 
 
+ROUTES = ["gradio_api/file=", "gradio_api/file/", "file=", "file/", "gradio_api/proxy=", "proxy=",
+          "gradio_api/file=%20", "GRADIO_API/FILE/"]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("scheme", ["http://", "HTTPS://", "http%3A//", "http%253A//"])
+def test_no_file_route_relays_a_url_and_none_is_fetched(running_app, route, scheme):
+    import http.server
+
+    hits = []
+
+    class Beacon(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"RELAYED")
+
+        def log_message(self, *args):
+            pass
+
+    beacon = http.server.HTTPServer(("127.0.0.1", 0), Beacon)  # on loopback: tests never reach outside
+    threading.Thread(target=beacon.serve_forever, daemon=True).start()
+    try:
+        status, body = fetch(f"{running_app[0]}{route}{scheme}127.0.0.1:{beacon.server_address[1]}/secret.png")
+    finally:
+        beacon.shutdown()
+    assert status in (403, 404) and b"RELAYED" not in body and hits == []
+
+
 def upload_request(url: str, name: str, data: bytes) -> urllib.request.Request:
     """A multipart POST to Gradio's upload route, as the browser sends it."""
     boundary = "xyzzy"
