@@ -219,14 +219,21 @@ def doctor(
 def serve(
     host: Annotated[Optional[str], typer.Option(metavar="HOST", help="Interface to bind (default 127.0.0.1).")] = None,
     port: Annotated[Optional[int], typer.Option(metavar="N", help="Port (default 7860).")] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="No upload, delete or re-index, in the page or "
+                                            "its API: the mode for a shared deployment.")] = False,
+    no_auth: Annotated[bool, typer.Option("--no-auth", help="Serve a non-loopback --host without a login "
+                                          "(refused otherwise; set RAG_WEB_PASSWORD_FILE instead).")] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Open the web chat (http://127.0.0.1:7860 by default).
 
-    Example: rag serve --port 8080"""
+    On another --host, a login password is required: RAG_WEB_PASSWORD_FILE (or RAG_WEB_PASSWORD),
+    never a flag, so that it stays out of the shell history and the process list.
+
+    Example: rag serve --host 0.0.0.0 --read-only   (with RAG_WEB_PASSWORD_FILE set)"""
     from rag.web.app import launch
 
-    launch(load_settings(config, host=host, port=port))
+    launch(load_settings(config, host=host, port=port, read_only=read_only or None, no_auth=no_auth or None))
 
 
 def _register_eval() -> None:

@@ -17,6 +17,7 @@ from rag.records import Answer, AskOptions, Filters
 from rag.retrieve.hybrid import MODES
 from rag.service import Rag
 from rag.settings import Settings
+from rag.web.access import access
 from rag.web.render import CSS, JS, esc, transcript
 from rag.web.tabs import batch_tab, corpus_tab, eval_tab
 
@@ -156,7 +157,7 @@ def build(settings: Settings):
                             outlets = gr.Dropdown([], multiselect=True, label="Outlets", allow_custom_value=True)
                             date_from = gr.Textbox(label="From date", placeholder="YYYY[-MM[-DD]]", elem_id="date-from")
                             date_to = gr.Textbox(label="To date", placeholder="YYYY[-MM[-DD]]", elem_id="date-to")
-            corpus_tab(gr, rag, writes, outlets, demo)
+            corpus_tab(gr, rag, writes, outlets, demo, settings.read_only)
             batch_tab(gr, rag)
             eval_tab(gr, rag)
         inputs = [box, turns, llm, top_k, retriever, outlets, date_from, date_to, length]
@@ -194,15 +195,13 @@ def launch(settings: Settings, **extra):
     from rag.web.guard import RefuseRemoteFiles
 
     check_address(settings.host, settings.port)
+    rights = access(settings)  # refuses half-configured auth and an open network host before anything loads
     demo = build(settings)
     demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
-    auth = None
-    if settings.auth_user and settings.auth_password:
-        auth = (settings.auth_user, settings.auth_password.get_secret_value())
     blocked = [str(p.resolve()) for p in (settings.index_dir, settings.upload_dir, Path("rag.toml"), Path(".env"))]
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
-    print(f"Web chat at http://{shown}:{settings.port} (Ctrl-C to stop)", flush=True)
-    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
+    print(f"Web chat at http://{shown}:{settings.port} (Ctrl-C to stop). {rights.summary}", flush=True)
+    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=rights.login,
                 allowed_paths=[], blocked_paths=blocked, max_file_size=settings.max_file_bytes,
                 show_error=False, footer_links=[], ssr_mode=False, css=CSS, js=JS,
                 app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **{"quiet": True, **extra})

@@ -35,32 +35,51 @@ def counted(progress, unit: str) -> tuple[Callable[[int], None], Callable[..., N
     return start, step
 
 
-def corpus_tab(gr, rag, writes, outlets, demo) -> None:
-    from rag.ingest.uploads import ingest_uploads
-
+def corpus_tab(gr, rag, writes, outlets, demo, read_only: bool = False) -> None:
+    """The corpus table; unless `read_only`, also upload, delete and re-index (their API endpoints
+    exist only then: a read-only server has nothing for a client to call)."""
     headers = ["file", "title", "outlet", "date", "chunks"]
     with gr.Tab("Corpus", id="corpus") as tab:
         table = gr.Dataframe([], headers=headers, interactive=False, wrap=True, elem_id="articles",
                              column_widths=["22%", "42%", "16%", "12%", "8%"])
-        files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
-                        label="Add articles (.txt .md .html .pdf)", elem_id="upload")
-        add = gr.Button("Index uploaded files", variant="primary", elem_id="index-upload")
-        message = gr.HTML(elem_id="corpus-status")
-        with gr.Row():
-            # any value: the index decides what exists (choices sent at page load go stale)
-            pick = gr.Dropdown([], label="Article", allow_custom_value=True, elem_id="pick")
-            delete = gr.Button("Delete article…", variant="stop", elem_id="delete")
-            reindex = gr.Button("Re-index", elem_id="reindex")
-        with gr.Row(visible=False, elem_id="confirm-row") as confirm:
-            asked = gr.HTML(elem_id="confirm-text")
-            yes = gr.Button("Yes, delete", variant="stop", elem_id="confirm-delete")
-            no = gr.Button("Cancel", elem_id="cancel-delete")
-        pending = gr.State(None)  # the article the confirmation names, whatever the dropdown shows by then
+        if read_only:
+            gr.Markdown("This server is read-only: articles cannot be added, deleted or re-indexed here.",
+                        elem_id="read-only")
+            message, pick = gr.HTML(visible=False), gr.Dropdown([], visible=False, allow_custom_value=True)
+        else:
+            message, pick = _corpus_writes(gr, rag, writes, table, outlets)
+    for event in (tab.select, demo.load):  # a new page or a return to the tab shows the index as it is now
+        event(lambda: _refreshed(gr, rag, ""), None, [table, message, pick, outlets])
+
+
+def _refreshed(gr, rag, msg: str) -> tuple:
+    catalog = rag.catalog()  # read from the index now: other sessions and the CLI may have changed it
+    return (corpus_rows(catalog), msg, gr.update(choices=[a.source for a in catalog], value=None),
+            gr.update(choices=outlet_choices(catalog)))
+
+
+def _corpus_writes(gr, rag, writes, table, outlets) -> tuple:
+    """Upload, delete (after a confirmation naming the article) and re-index; returns (message, pick)."""
+    from rag.ingest.uploads import ingest_uploads
+
+    files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
+                    label="Add articles (.txt .md .html .pdf)", elem_id="upload")
+    add = gr.Button("Index uploaded files", variant="primary", elem_id="index-upload")
+    message = gr.HTML(elem_id="corpus-status")
+    with gr.Row():
+        # any value: the index decides what exists (choices sent at page load go stale)
+        pick = gr.Dropdown([], label="Article", allow_custom_value=True, elem_id="pick")
+        delete = gr.Button("Delete article…", variant="stop", elem_id="delete")
+        reindex = gr.Button("Re-index", elem_id="reindex")
+    with gr.Row(visible=False, elem_id="confirm-row") as confirm:
+        asked = gr.HTML(elem_id="confirm-text")
+        yes = gr.Button("Yes, delete", variant="stop", elem_id="confirm-delete")
+        no = gr.Button("Cancel", elem_id="cancel-delete")
+    pending = gr.State(None)  # the article the confirmation names, whatever the dropdown shows by then
+    outs = [table, message, pick, outlets]
 
     def refreshed(msg: str):
-        catalog = rag.catalog()  # read from the index now: other sessions and the CLI may have changed it
-        return (corpus_rows(catalog), msg, gr.update(choices=[a.source for a in catalog], value=None),
-                gr.update(choices=outlet_choices(catalog)))
+        return _refreshed(gr, rag, msg)
 
     def busy(uploaded):
         n = len(uploaded or [])
@@ -103,15 +122,13 @@ def corpus_tab(gr, rag, writes, outlets, demo) -> None:
             report = rag.reindex(progress=step, on_start=start)
         return refreshed(f"Re-indexed: {esc(report.summary())}" + "".join(_error(f"{p}: {r}") for p, r in report.failed))
 
-    outs = [table, message, pick, outlets]
     add.click(busy, files, [files, add, message], queue=False).then(
         index, files, outs + [files, add], concurrency_limit=1, show_progress_on=[message])
     delete.click(confirm_delete, pick, [pending, asked, confirm, message])
     yes.click(remove, pending, outs + [confirm, pending], concurrency_limit=1, show_progress_on=[message])
     no.click(lambda: (gr.update(visible=False), None), None, [confirm, pending])
     reindex.click(again, None, outs, concurrency_limit=1, show_progress_on=[message])
-    for event in (tab.select, demo.load):  # a new page or a return to the tab shows the index as it is now
-        event(lambda: refreshed(""), None, outs)
+    return message, pick
 
 
 def batch_tab(gr, rag) -> None:

@@ -135,3 +135,12 @@ def test_an_unwritable_model_cache_is_one_line_naming_it(env, corpus_copy, tmp_p
     assert result.exit_code == 2, result.output
     assert f"model_cache {blocker / 'cache'}: cannot write the ONNX model there" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_on_the_network_without_a_password_refuses_in_one_line(env, monkeypatch):
+    result = invoke("serve", "--host", "0.0.0.0", "--port", "0")
+    assert result.exit_code == 2 and "--host 0.0.0.0 exposes the web chat" in result.output
+    assert "--no-auth" in result.output and "Traceback" not in result.output
+    monkeypatch.setenv("RAG_AUTH_USER", "ana")
+    half = invoke("serve", "--port", "0")
+    assert half.exit_code == 2 and "RAG_AUTH_USER is set but no password" in half.output

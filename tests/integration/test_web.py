@@ -149,7 +149,7 @@ def test_foreign_origin_gets_no_cors_allowance(running_app):
 @pytest.fixture(scope="module")
 def guarded_app(running_app):
     """The same index served with a login and a queue of one."""
-    demo, url = serve(index_dir=running_app[1], queue_size=1, concurrency=1, auth_user="ana", auth_password="s3cret")
+    demo, url = serve(index_dir=running_app[1], queue_size=1, concurrency=1, auth_user="ana", web_password="s3cret")
     yield url
     demo.close()
 
@@ -185,3 +185,34 @@ def test_a_full_queue_says_so_and_admitted_chats_are_answered(guarded_app):
     answered = [r for r in results if "7,000" in r]
     busy = [r for r in results if "Queue is full" in r]
     assert len(results) == 6 and answered and busy and len(answered) + len(busy) == 6
+
+
+def _endpoints(url: str) -> set[str]:
+    import json
+
+    status, body = fetch(url + "gradio_api/info")
+    assert status == 200
+    return set(json.loads(body)["named_endpoints"])
+
+
+def test_read_only_serves_no_upload_delete_or_reindex_in_the_page_or_the_api(running_app):
+    import json
+
+    writes = {"/remove", "/index", "/again"}
+    assert writes <= _endpoints(running_app[0])  # the normal chat has them
+    demo, url = serve(index_dir=running_app[1], read_only=True)
+    try:
+        assert not writes & _endpoints(url)
+        call = urllib.request.Request(url + "gradio_api/call/remove", data=json.dumps({"data": ["001_4ecbdd51a9200624.txt"]}).encode(),
+                                      headers={"Content-Type": "application/json"}, method="POST")
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(call, timeout=10)
+        status, page = fetch(url + "config")
+        page = page.replace(b'": "', b'":"')
+        assert b'"elem_id":"read-only"' in page
+        assert not any(b'"elem_id":"%s"' % e in page for e in (b"upload", b"index-upload", b"delete", b"reindex"))
+    finally:
+        demo.close()
+    from helpers import make_rag
+
+    assert make_rag(running_app[1]).article("001_4ecbdd51a9200624.txt") is not None

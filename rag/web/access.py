@@ -1,0 +1,60 @@
+"""Who may reach the web chat and what it lets them change: decided before the server starts."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from rag.errors import ConfigError
+from rag.settings import Settings
+
+DEFAULT_USER = "newsrag"
+
+
+@dataclass(frozen=True)
+class Access:
+    login: tuple[str, str] | None  # (user, password) the chat asks for, or None
+    summary: str  # what the server exposes, printed at start (never the password)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def password(settings: Settings) -> str | None:
+    """The login password from RAG_WEB_PASSWORD or the file RAG_WEB_PASSWORD_FILE names (one, not both)."""
+    if settings.web_password and settings.web_password_file:
+        raise ConfigError("both RAG_WEB_PASSWORD and RAG_WEB_PASSWORD_FILE are set; keep one")
+    if settings.web_password_file is None:
+        return settings.web_password.get_secret_value() if settings.web_password else None
+    try:
+        lines = settings.web_password_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{settings.web_password_file}: cannot read the password file "
+                          f"({getattr(exc, 'strerror', None) or exc}); set RAG_WEB_PASSWORD_FILE to a readable file") from None
+    if not lines or not lines[0].strip():
+        raise ConfigError(f"{settings.web_password_file}: the password file is empty; put the password on its first line")
+    return lines[0].strip()
+
+
+def access(settings: Settings) -> Access:
+    """The login and the start-up summary; ConfigError for half-configured auth, or a network
+    host without a password unless no_auth says so explicitly."""
+    secret = password(settings)
+    if settings.auth_user and not secret:
+        raise ConfigError("RAG_AUTH_USER is set but no password: set RAG_WEB_PASSWORD_FILE (or RAG_WEB_PASSWORD), "
+                          "or unset RAG_AUTH_USER")
+    local = is_loopback(settings.host)
+    if not local and not secret and not settings.no_auth:
+        raise ConfigError(f"--host {settings.host} exposes the web chat to the network, and no password is set: set "
+                          "RAG_WEB_PASSWORD_FILE (or RAG_WEB_PASSWORD), or pass --no-auth to serve it without a login")
+    login = (settings.auth_user or DEFAULT_USER, secret) if secret else None
+    who = "this machine only" if local else "the network"
+    gate = f"login required (user {login[0]})" if login else "no login"
+    writes = "read-only (no upload, delete or re-index)" if settings.read_only else "upload, delete and re-index allowed"
+    return Access(login, f"Serving to {who}: {gate}; {writes}.")
