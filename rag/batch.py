@@ -16,7 +16,11 @@ from rag.records import Answer, answer_record
 class BatchReport:
     answered: int = 0
     skipped: int = 0  # already in the output (resume)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # unusable lines of the question file, then questions refused
+
+    def summary(self, out: str) -> str:
+        """One line of counts, as the CLI and the web chat show it."""
+        return f"{self.answered} answered, {self.skipped} already in {out}, {len(self.problems)} skipped"
 
 
 def read_questions(path: Path, shown: str | None = None) -> tuple[list[tuple[str, str]], list[str]]:
@@ -144,9 +148,10 @@ def _write(out: Path, data: bytes) -> None:
 
 
 def run_batch(questions: list[tuple[str, str]], out: Path, ask: Callable[[str, str], Answer],
-              progress: Callable[[], None] | None = None) -> BatchReport:
-    """Answer each question not yet in `out`, appending one JSON line per answer."""
-    report = BatchReport()
+              progress: Callable[[], None] | None = None, problems: list[str] = ()) -> BatchReport:
+    """Answer each question not yet in `out`, appending one JSON line per answer; the report's
+    problems start with `problems` (what reading the question file found)."""
+    report = BatchReport(problems=list(problems))
     done = answered_ids(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

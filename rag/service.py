@@ -7,7 +7,7 @@ import time
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator
 
 from rag.answer.answerer import NO_PASSAGE, Answerer, ExtractiveAnswerer, confidence, decline, declines
 from rag.answer.conversation import Conversation, Rewriter, llm_rewriter, rewrite
@@ -151,7 +151,7 @@ class Rag:
         return final(self.stream(question, options, qid))
 
     def stream(self, question: str, options: AskOptions | None = None,
-               qid: str = "", history: Sequence[Answer] = ()) -> Iterator[str | Answer]:
+               qid: str = "") -> Iterator[str | Answer]:
         """Text as it is written, then the verified Answer (always the last item)."""
         started = time.perf_counter()
         o = self.options(options)
@@ -163,7 +163,7 @@ class Rag:
             answer = decline(question, hits, NO_PASSAGE if hits else "nothing matched")
             yield answer.text
         else:
-            for event in answerer.reply(question, history, hits, ranking):
+            for event in answerer.reply(question, hits, ranking):
                 if isinstance(event, Answer):
                     answer = event
                 else:
@@ -206,7 +206,7 @@ class Rag:
         """A chat that keeps history (continuing `turns`); follow-ups are rewritten into standalone
         questions (by the LLM when one is in use)."""
         o = self.options(options)
-        return Conversation(lambda q, history: self.stream(q, o, history=history), self.answerer(o)[1], turns or [])
+        return Conversation(lambda q: self.stream(q, o), self.answerer(o)[1], turns or [])
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load); StoreError when there is no index."""

@@ -46,7 +46,7 @@ def examples(tmp: Path) -> list[dict]:
         ranker = rag.ranker
         for item in load_gold(ROOT / gold):
             question = item.standalone or item.question
-            _, hits = rag._retrieve(question, None, None)
+            _, hits = rag._retrieve(question, rag.options())
             texts = {s: rag.article(s).text for s in item.gold_sources}
             spans = [(s, t.find(ev), t.find(ev) + len(ev)) for ev in item.evidence for s, t in texts.items() if ev in t]
             pieces = parts(question)

@@ -18,12 +18,13 @@ SAME_FACT = 0.85  # sentences from two articles this similar, with the same numb
 
 class Answerer(Protocol):
     """Every answerer (extractive, OpenAI-compatible, Ollama, llama.cpp) answers the same way:
-    the question, the conversation so far, the passages and their ranked sentences in; text as
-    it is written out, ending with the Answer."""
+    the standalone question (follow-ups are rewritten before retrieval), the passages and their
+    ranked sentences in; text as it is written out, ending with the Answer."""
 
     name: str
+    streams: bool  # is the text written live (an LLM), or the finished answer at once?
 
-    def reply(self, question: str, history: Sequence[Answer], hits: list[Hit],
+    def reply(self, question: str, hits: list[Hit],
               ranking: list[PartRanking]) -> Iterator[str | Answer]: ...
 
 
@@ -49,11 +50,12 @@ class ExtractiveAnswerer:
     """Opens with the short answer (a number, date or name), then quotes the sentences that hold it."""
 
     name = "extractive"
+    streams = False
 
     def __init__(self, threshold: float, max_sentences: int = 3) -> None:
         self.threshold, self.max_sentences = threshold, max_sentences
 
-    def reply(self, question: str, history: Sequence[Answer], hits: list[Hit],
+    def reply(self, question: str, hits: list[Hit],
               ranking: list[PartRanking]) -> Iterator[str | Answer]:
         answer = self.answer(question, hits, ranking)
         yield answer.text

@@ -36,7 +36,7 @@ def llm_rewriter(backend) -> Rewriter:
 class Conversation:
     """What the terminal chat and the web chat hold per user: the turns so far."""
 
-    stream_answer: Callable[[str, tuple[Answer, ...]], Iterator[str | Answer]]  # one standalone question's answer, given the turns so far
+    stream_answer: Callable[[str], Iterator[str | Answer]]  # one standalone question's answer
     rewriter: Rewriter = rewrite
     turns: list[Answer] = field(default_factory=list)
 
@@ -44,7 +44,7 @@ class Conversation:
         """Text as it is written, then the Answer (recorded in `turns`), in the context of earlier turns."""
         previous = [t.rewritten or t.question for t in self.turns]
         standalone = self.rewriter(question, previous)
-        for event in self.stream_answer(standalone, tuple(self.turns)):
+        for event in self.stream_answer(standalone):
             if isinstance(event, Answer):
                 event = replace(event, question=question, rewritten=standalone if standalone != question else None)
                 self.turns.append(replace(event, hits=()))  # a turn is kept for its text and citations, not its passages

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Iterator, Sequence
+from typing import Iterator
 
 from rag.answer.answerer import decline
 from rag.answer.cite import Evidence, to_citation
@@ -48,11 +48,13 @@ def build_messages(question: str, hits: list[Hit]):
 class GenerativeAnswerer:
     """An LLM writes the answer; reached only when the ranker found a sentence worth answering from."""
 
+    streams = True
+
     def __init__(self, backend: Backend, timeout: float) -> None:
         self.backend, self.timeout = backend, timeout
         self.name = backend.kind
 
-    def reply(self, question: str, history: Sequence[Answer], hits: list[Hit],
+    def reply(self, question: str, hits: list[Hit],
               ranking: list[PartRanking]) -> Iterator[str | Answer]:
         parts = []
         for token in self.stream(question, hits):

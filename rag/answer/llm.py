@@ -11,6 +11,7 @@ from rag.settings import Settings
 CONNECT_TIMEOUT = 3.0  # an unreachable server is reported within seconds, not after llm_timeout
 LLM_KINDS: tuple[str, ...] = get_args(Settings.model_fields["llm"].annotation)
 OLLAMA_URL = "http://127.0.0.1:11434"
+SERVER_KINDS = ("openai", "ollama")  # reached over HTTP, so probed; llamacpp runs in this process
 
 
 @dataclass(frozen=True)

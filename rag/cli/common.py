@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -15,18 +16,26 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from typer.core import TyperArgument
+from typer.core import TyperArgument, TyperOption
 
 from rag.errors import RagError
 from rag.settings import load_settings
 
-# Typer prints an argument's Python type beside its name (`PATH... <list[Path]>`); the names say
-# what to type, so the types are left out of the help (options name theirs with a metavar).
+# Typer prints an argument's Python type beside its name (`PATH... <list[Path]>`) and `<bool>`
+# beside every flag, --help included; the names say what to type, so the types are left out of
+# the help (options that take a value name it with a metavar).
 TyperArgument.display_type_rich = lambda self, ctx: None
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _option_type(self, ctx)
 
 err = Console(stderr=True, soft_wrap=True)  # errors stay on one line
 FLAGS = {"date_from": "--since", "date_to": "--until", "top_k": "--top-k"}  # fields named as the user typed them
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Settings file (default: ./rag.toml if present).")]
+
+
+def show_error(exc: RagError) -> None:
+    """The one line a user sees for an error, naming what they typed."""
+    err.print("[red]error:[/red] ", escape(exc.said_as(FLAGS)), sep="", highlight=False)
 
 
 def friendly(fn):
@@ -36,7 +45,7 @@ def friendly(fn):
         try:
             return fn(*args, **kwargs)
         except RagError as exc:
-            err.print(f"[red]error:[/red] {exc.said_as(FLAGS)}", markup=True, highlight=False)
+            show_error(exc)
             raise typer.Exit(2) from None
     return wrapper
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -38,8 +39,8 @@ def run(
     if ctx.invoked_subcommand:
         return
     from rag.eval.gold import load_gold
-    from rag.eval.report import write_run, write_sweep
-    from rag.eval.run import evaluate, llm_judge, parse_sweep, summarize
+    from rag.eval.report import eval_report, write_sweep
+    from rag.eval.run import llm_judge, parse_sweep
     from rag.eval.run import sweep as run_sweep
     from rag.service import Rag
 
@@ -47,54 +48,40 @@ def run(
     items = load_gold(gold or settings.gold_set)
     if judge not in ("offline", "llm"):
         raise InputError(f"--judge must be offline or llm, got {judge!r}")
-    judge_fn = llm_judge(_backend(settings, "auto").llm) if judge == "llm" else None
+    rag = Rag(settings)  # one LLM load serves the judge and the answers
+    judge_fn = llm_judge(_llm(rag, "auto")) if judge == "llm" else None
     folder = reports / (name or time.strftime("%Y%m%d-%H%M%S"))
     grid = parse_sweep(sweep or [])
     with _progress() as bar:
-        total = len(items) * max(1, _combos(grid))
-        task = bar.add_task("evaluating", total=total, item="")
+        task = bar.add_task("evaluating", total=len(items) * math.prod(len(v) for v in grid.values()), item="")
         tick = lambda: bar.update(task, advance=1)  # noqa: E731
         if grid:
             runs = run_sweep(settings, grid, corpus, items, tick, judge_fn)
-            summaries = [(params, summarize(rows)) for params, rows in runs]
-            for (params, rows), (_, summary) in zip(runs, summaries):
-                label = "_".join(f"{k}-{v}" for k, v in params.items())
-                write_run(folder / label, rows, summary, {**settings.model_dump(mode="json"), **params})
-            write_sweep(folder, summaries)
-            result = [{"params": p, "summary": s} for p, s in summaries]
+            results = write_sweep(folder, runs, settings.model_dump(mode="json"), items)
         else:
-            rows = evaluate(Rag(settings), items, tick, judge_fn)
-            result = summarize(rows)
-            write_run(folder, rows, result, settings.model_dump(mode="json"), items)
-    _show(result, as_json)
+            results = [({}, eval_report(rag, items, folder, tick, judge_fn))]
+    _show(results, as_json and not grid, as_json)
     err.print(f"report: {folder / 'report.md'}")
 
 
-def _backend(settings, kind: str):
-    """An LLM backend for eval work; `auto` here means: whichever LLM is configured, or an error."""
-    from rag.answer.llm import choose
-
-    backend, notice = choose(settings, kind)
+def _llm(rag, kind: str):
+    """The LLM for eval work; `auto` here means: whichever LLM is configured, or an error."""
+    backend, notice = rag.backend(kind)
     if backend is None:
-        raise InputError(f"an LLM is needed here, but {notice.removeprefix('answered offline: ')}")
-    return backend
+        why = (notice or "the extractive answerer is not one").removeprefix("answered offline: ")
+        raise InputError(f"an LLM is needed here, but {why}")
+    return backend.llm
 
 
-def _combos(grid: dict) -> int:
-    n = 1
-    for values in grid.values():
-        n *= len(values)
-    return n if grid else 0
-
-
-def _show(result, as_json: bool) -> None:
+def _show(results: list[tuple[dict, dict]], single_json: bool, as_json: bool) -> None:
+    """One summary, or one per sweep combination (JSON: the summary, or a list of params and summary)."""
     if as_json:
-        typer.echo(json.dumps(result))
+        typer.echo(json.dumps(results[0][1] if single_json else [{"params": p, "summary": s} for p, s in results]))
         return
-    for entry in result if isinstance(result, list) else [{"params": {}, "summary": result}]:
-        if entry["params"]:
-            typer.echo(", ".join(f"{k}={v}" for k, v in entry["params"].items()))
-        for key, value in entry["summary"].items():
+    for params, summary in results:
+        if params:
+            typer.echo(", ".join(f"{k}={v}" for k, v in params.items()))
+        for key, value in summary.items():
             typer.echo(f"  {key:28} {value}")
 
 
@@ -162,13 +149,11 @@ def generate(
     from rag.eval.drafts import drafts, llm_drafts, passages
     from rag.service import Rag
 
-    settings = load_settings(config)
-    rag = Rag(settings)
+    rag = Rag(load_settings(config))
     rag.open_index()
     articles = rag.articles(with_text=True)
     if llm:
-        backend = _backend(settings, llm)
-        rows = llm_drafts(passages(rag.chunks_of, articles, per_article), backend.llm)
+        rows = llm_drafts(passages(rag.chunks_of, articles, per_article), _llm(rag, llm))
     else:
         rows = [d for article in articles for d in drafts(article, per_article)]
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
-from rag.cli.common import FLAGS, ConfigOpt, _progress, _rag, err, friendly
+from rag.cli.common import ConfigOpt, _progress, _rag, err, friendly, show_error
+from rag.cli.eval import eval_app
 from rag.errors import RagError
 from rag.records import AskOptions, Filters, answer_record
 from rag.render import answer_text
@@ -50,12 +52,8 @@ def ingest(
         report = rag.ingest(paths, prune=prune, rebuild=rebuild,
                             on_start=lambda n: bar.update(task, total=n),
                             progress=lambda src: bar.update(task, advance=1, item=src))
-    for path, reason in report.failed:
-        err.print(f"[red]failed:[/red] {path}: {reason}", markup=True, highlight=False)
-    for source, original in report.duplicates:
-        err.print(f"skipped: {source}: same content as {original}, indexed once", highlight=False)
-    if report.swept:
-        err.print(f"cleaned up after an interrupted ingest: {len(report.swept)} half-stored articles", highlight=False)
+    for kind, line in report.notes():
+        err.print(f"[red]{kind}:[/red] " if kind == "failed" else f"{kind}: ", escape(line), sep="", highlight=False)
     typer.echo(report.summary())
     if report.failed:
         raise typer.Exit(1)
@@ -92,7 +90,7 @@ def ask(
     if as_json:
         typer.echo(json.dumps(answer_record(rag.ask(question, options)), ensure_ascii=False))
         return
-    streams = rag.answerer(options)[0].name != "extractive"
+    streams = rag.answerer(options)[0].streams
     for event in rag.stream(question, options):
         if isinstance(event, str) and streams:
             typer.echo(event, nl=False)  # generated text streams as it is written, and is not printed again
@@ -138,7 +136,7 @@ def _chat_turn(chat_, question: str) -> None:
     try:
         answer = chat_.send(question)
     except RagError as exc:
-        err.print(f"[red]error:[/red] {exc.said_as(FLAGS)}", markup=True, highlight=False)
+        show_error(exc)
         return
     if answer.rewritten:
         typer.echo(f"(asked as: {answer.rewritten})")
@@ -164,11 +162,10 @@ def batch(
     with _progress() as bar:
         task = bar.add_task("answering", total=len(rows), item="")
         report = run_batch(rows, output, lambda q, qid: rag.ask(q, _options(top_k), qid=qid),
-                           progress=lambda: bar.update(task, advance=1))
-    for problem in problems + report.problems:
-        err.print(f"[yellow]skipped:[/yellow] {problem}", markup=True, highlight=False)
-    typer.echo(f"{report.answered} answered, {report.skipped} already in {output}, "
-               f"{len(problems) + len(report.problems)} skipped")
+                           progress=lambda: bar.update(task, advance=1), problems=problems)
+    for problem in report.problems:
+        err.print("[yellow]skipped:[/yellow] ", escape(problem), sep="", highlight=False)
+    typer.echo(report.summary(str(output)))
 
 
 @app.command()
@@ -236,10 +233,4 @@ def serve(
     launch(load_settings(config, host=host, port=port, read_only=read_only or None, no_auth=no_auth or None))
 
 
-def _register_eval() -> None:
-    from rag.cli.eval import eval_app
-
-    app.add_typer(eval_app, name="eval")
-
-
-_register_eval()
+app.add_typer(eval_app, name="eval")

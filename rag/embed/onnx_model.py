@@ -144,6 +144,7 @@ class OnnxEmbedder(CachedEmbedder):
         self._cache_dir = cache_dir
         self._key = (self._path, self.backend)
         self._config: dict | None = None
+        self._onnx: str | None = None  # the exported file, found once: not globbed and hashed per batch
 
     @property
     def config(self) -> dict:
@@ -153,7 +154,9 @@ class OnnxEmbedder(CachedEmbedder):
 
     @property
     def session(self):
-        return _session(str(export(self._path, self._cache_dir, self.quantized)))
+        if self._onnx is None:
+            self._onnx = str(export(self._path, self._cache_dir, self.quantized))
+        return _session(self._onnx)
 
     @property
     def tokenizer(self):

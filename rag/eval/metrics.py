@@ -54,10 +54,13 @@ def unique_in_order(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+_DROPPED = set(string.punctuation) - {"'"}
+
+
 def _normalize(text: str) -> str:
     text = text.lower().replace("’", "'")
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 21,000 == 21000
-    text = "".join(ch for ch in text if ch not in set(string.punctuation) - {"'"})
+    text = "".join(ch for ch in text if ch not in _DROPPED)
     text = re.sub(r"\b(a|an|the)\b", " ", text)
     return " ".join(text.split())
 
@@ -65,7 +68,7 @@ def _normalize(text: str) -> str:
 def has_fact(answer: str, fact: str) -> bool:
     """A key fact with '|' alternatives: any alternative present, ignoring case and punctuation."""
     norm = _normalize(answer)
-    return any(_normalize(alt) and _normalize(alt) in norm for alt in fact.split("|"))
+    return any(alt and alt in norm for alt in map(_normalize, fact.split("|")))
 
 
 def key_fact_accuracy(answer: str, facts: Sequence[str]) -> float:

@@ -58,8 +58,29 @@ def _wrong_lines(wrong: list[dict]) -> list[str]:
     return lines + [""]
 
 
-def write_sweep(folder: Path, runs: list[tuple[dict, dict]]) -> Path:
-    """One table and one plot over every setting combination of a sweep."""
+def eval_report(rag, gold: list, folder: Path, progress=None, judge=None) -> dict:
+    """Answer every gold question with `rag` and write the run's report under `folder` (as the
+    CLI and the web chat's Eval tab both do); returns the summary."""
+    from rag.eval.run import evaluate
+
+    rows = evaluate(rag, gold, progress, judge)
+    summary = summarize(rows)
+    write_run(folder, rows, summary, rag.settings.model_dump(mode="json"), gold)
+    return summary
+
+
+def write_sweep(folder: Path, runs: list[tuple[dict, list[dict]]], settings: dict, gold: list) -> list[tuple[dict, dict]]:
+    """A report per setting combination of a sweep, then one table and one plot over them all;
+    returns (params, summary) per combination."""
+    summaries = [(params, summarize(rows)) for params, rows in runs]
+    for (params, rows), (_, summary) in zip(runs, summaries):
+        label = "_".join(f"{k}-{v}" for k, v in params.items())
+        write_run(folder / label, rows, summary, {**settings, **params}, gold)
+    _sweep_table(folder, summaries)
+    return summaries
+
+
+def _sweep_table(folder: Path, runs: list[tuple[dict, dict]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sweep.json").write_text(json.dumps([{"params": p, "summary": s} for p, s in runs], indent=2))
     params = list(runs[0][0]) if runs else []
@@ -70,7 +91,6 @@ def write_sweep(folder: Path, runs: list[tuple[dict, dict]]) -> Path:
     _sweep_plot(folder / "sweep.png", runs)
     lines += ["", "![metric by setting](sweep.png)", ""]
     (folder / "report.md").write_text("\n".join(lines))
-    return folder
 
 
 SUITE_KEYS = ["key_fact_accuracy", "false_decline", "declined_unanswerable", "citation_source_precision",

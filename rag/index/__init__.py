@@ -58,8 +58,6 @@ class Index(Protocol):
 
     def article_hashes(self) -> dict[str, tuple[str, str]]: ...  # source -> (content hash, root)
 
-    def chunk_ids(self, source: str) -> list[str]: ...
-
     def chunks_of(self, source: str) -> list[Chunk]: ...  # in order
 
     def vectors_for(self, ids: list[str]) -> dict[str, np.ndarray]: ...

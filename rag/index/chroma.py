@@ -28,6 +28,7 @@ class ChromaStore:
     """A Chroma PersistentClient in `index_dir`, or a Chroma server at `chroma_url`. Shared by threads:
     the client is closed (to see another process's writes) only when no method is using it."""
 
+    UNGUARDED = ("writing",)  # a context manager: its body's calls are guarded one by one
     UNGATED = ("close", "follow")  # they close the client, so they wait for readers instead of being one
 
     def __init__(self, place: Place) -> None:
@@ -246,7 +247,6 @@ class ChromaStore:
         if sources:
             self.chunks.delete(where={"source": {"$in": sorted(sources)}})
 
-    # -- reading ---------------------------------------------------------------------------
     def chunk_ids(self, source: str) -> list[str]:
         return self.chunks.get(where={"source": source}, include=[])["ids"]
 
@@ -263,10 +263,10 @@ class ChromaStore:
         got = self.chunks.get(ids=ids, include=["embeddings"])
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])}
 
-    def article_hashes(self) -> dict[str, tuple[str, str]]:
-        """source -> (content hash, root) for every completely stored article."""
+    def article_metadata(self) -> dict[str, dict]:
+        """source -> the stored record's metadata, for every completely stored article."""
         got = self.articles.get(include=["metadatas"])
-        return {i: (m["content_hash"], m.get("root", "")) for i, m in zip(got["ids"], got["metadatas"])}
+        return dict(zip(got["ids"], got["metadatas"]))
 
     def list_articles(self, with_text: bool = False) -> list[Article]:
         include = ["metadatas", "documents"] if with_text else ["metadatas"]

@@ -55,9 +55,8 @@ class ChromaIndex:
             record_inputs(self.place.index_dir, paths, upload_dir)
 
     def committed(self, changed: bool) -> None:
-        if changed:
-            self.store.bump_revision()
-        self.words.sync(self.store, persist=True)  # keyword search sees the new articles at once
+        revision = self.store.bump_revision() if changed else None
+        self.words.sync(self.store, persist=True, revision=revision)  # keyword search sees the new articles at once
 
     def refresh(self) -> None:
         revision = self.store.follow()  # an ingest by another process (the CLI beside the web chat)
@@ -87,17 +86,13 @@ class ChromaIndex:
         articles take 1.6 s to list, and every page load lists them)."""
         revision = self.store.revision()
         if self._catalog is None or self._catalog[0] != revision:
-            got = self.store.articles.get(include=["metadatas"])
             rows = [ArticleSummary(i, m["title"], m["publisher"], m["date"], m["chunks"])
-                    for i, m in zip(got["ids"], got["metadatas"])]
+                    for i, m in self.store.article_metadata().items()]
             self._catalog = (revision, sorted(rows, key=lambda r: r.source))
         return self._catalog[1]
 
     def article_hashes(self) -> dict[str, tuple[str, str]]:
-        return self.store.article_hashes()
-
-    def chunk_ids(self, source: str) -> list[str]:
-        return self.store.chunk_ids(source)
+        return {i: (m["content_hash"], m.get("root", "")) for i, m in self.store.article_metadata().items()}
 
     def chunks_of(self, source: str) -> list[Chunk]:
         return self.store.chunks_of(source)

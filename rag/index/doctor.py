@@ -61,12 +61,12 @@ def _vectors(rag) -> Finding:
 
 def _contents(rag) -> list[Finding]:
     try:
-        found = rag.index.store.manifest()
+        found = rag.index.manifest()
     except RagError as exc:
         return [Finding("database", False, str(exc), "rag doctor --repair (rebuilds it from its files)")]
     if found is None:
-        return [Finding("index", False, f"no index at {rag.index.store.location}", "rag ingest FOLDER")]
-    problem = mismatch(found, rag.manifest(), rag.index.store.location)
+        return [Finding("index", False, f"no index at {rag.index.location}", "rag ingest FOLDER")]
+    problem = mismatch(found, rag.manifest(), rag.index.location)
     if problem:
         return [Finding("format", False, problem, "rag doctor --repair (rebuilds it from its files)")]
     return [Finding("format", True, "built with these settings and this index format"), _writes(rag),
@@ -117,9 +117,7 @@ def repair(rag, findings: list[Finding]) -> list[str]:
         done.append(f"moved the old index aside to {_move_aside(rag)} (delete it when you are satisfied)")
         rebuild = False
     report = rag.ingest(inputs, prune=True, rebuild=rebuild, sweep=True)
-    done.append(f"ingested {', '.join(map(str, inputs))}: {len(report.added)} added, {len(report.updated)} "
-                f"updated, {len(report.unchanged)} unchanged, {len(report.swept)} half-stored removed, "
-                f"{len(report.failed)} failed")
+    done.append(f"ingested {', '.join(map(str, inputs))}: {report.summary()}")
     return done
 
 
@@ -128,11 +126,11 @@ def _inputs(rag, bad: set[str]) -> list[Path]:
     recorded = [p for p in recorded_inputs(rag.settings.index_dir) if p.exists()]
     if recorded or bad & {"database", "vectors"}:
         return recorded
-    return sorted({Path(a.root) for a in rag.index.store.list_articles()} - {Path("")})
+    return sorted({Path(a.root) for a in rag.index.articles()} - {Path("")})
 
 
 def _move_aside(rag) -> Path:
-    rag.index.store.close()
+    rag.index.close()
     index = rag.settings.index_dir
     target = index.with_name(f"{index.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
     shutil.move(str(index), str(target))

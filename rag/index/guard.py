@@ -37,12 +37,12 @@ def _store_failures() -> tuple[type[BaseException], ...]:
 
 
 def guard_public(cls):
-    """Wrap every public method of a store class (properties are reached through them). With a
-    `_gate`, all but those named in `UNGATED` (the ones that reopen the client) run as readers."""
-    ungated = getattr(cls, "UNGATED", ())
+    """Wrap every public method of a store class (properties are reached through them), except
+    those in its `UNGUARDED` (context managers); all but those in its `UNGATED` (the ones that
+    reopen the client) run as readers of its `_gate`."""
     for name, value in list(vars(cls).items()):
-        if callable(value) and not name.startswith("_") and name != "writing":
-            setattr(cls, name, _guarded(value, gated=hasattr(cls, "UNGATED") and name not in ungated))
+        if callable(value) and not name.startswith("_") and name not in cls.UNGUARDED:
+            setattr(cls, name, _guarded(value, gated=name not in cls.UNGATED))
     return cls
 
 

@@ -39,6 +39,11 @@ def tokenize(text: str) -> list[str]:
     return stemmer.stemWords([w for w in _WORD.findall(text.lower()) if w not in stop])
 
 
+def stem_of(word: str) -> str:
+    """The one index term a question word is looked up as (its first stem, or itself)."""
+    return (tokenize(word) or [word.lower()])[0]
+
+
 class Postings:
     """Pure BM25 state: rows (chunks) with lengths and a live flag, terms, and postings segments."""
 
@@ -150,7 +155,6 @@ class Bm25Index:
         self.folder = folder
         self._state: Postings | None = None
         self._revision: str | None = None
-        self._prefixes: set[str] | None = None
         self._lock = threading.RLock()
 
     def sync(self, store, persist: bool = False, revision: str | None = None) -> None:
@@ -172,7 +176,7 @@ class Bm25Index:
                     state.add(list(texts), list(texts.values()))
                 if persist:
                     _write(self.folder, state, revision)
-            self._state, self._revision, self._prefixes = state, revision, None
+            self._state, self._revision = state, revision
 
     def stored_revision(self) -> str | None:
         """The store revision the index on disk was written for (None: no index on disk)."""
@@ -198,21 +202,9 @@ class Bm25Index:
             allowed[[state.row[i] for i in allowed_ids if i in state.row]] = 1.0
         return state.top(question, k, allowed)
 
-    def has_word(self, word: str) -> bool:
-        """Is `word` anywhere in the corpus? Stemmed as BM25 stems it, or sharing its first five
-        letters with a corpus word (memoranda/memorandum)."""
-        state = self.state
-        stems = tokenize(word) or [word.lower()]
-        if any(state.postings(s)[0].size for s in stems):
-            return True
-        if self._prefixes is None:
-            self._prefixes = {w[:5] for w in state.vocab if len(w) >= 5}
-        return word.lower()[:5] in self._prefixes
-
     def idf(self, word: str) -> float:
         """BM25's inverse document frequency of `word`; words the corpus lacks get the highest."""
-        stems = tokenize(word) or [word.lower()]
-        return self.state.idf(stems[0])
+        return self.state.idf(stem_of(word))
 
 
 def _read(folder: Path) -> tuple[Postings, str | None]:

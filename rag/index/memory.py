@@ -12,7 +12,7 @@ import numpy as np
 from rag.dates import date_bounds
 from rag.errors import IndexMismatchError
 from rag.index.filters import bounds
-from rag.index.keyword import Postings, tokenize
+from rag.index.keyword import Postings, stem_of
 from rag.index.manifest import mismatch
 from rag.records import Article, ArticleSummary, Chunk, Filters, Hit
 
@@ -84,7 +84,7 @@ class MemoryIndex:
         return [self._hit(*self._chunks[cid], vector) for cid, _ in self._words.top(question, k, allowed)]
 
     def idf(self, word: str) -> float:
-        return self._words.idf((tokenize(word) or [word.lower()])[0])
+        return self._words.idf(stem_of(word))
 
     def article(self, source: str) -> Article | None:
         return self._articles.get(source)
@@ -96,14 +96,11 @@ class MemoryIndex:
         return {s: self._articles[s].text for s in sources if s in self._articles}
 
     def catalog(self) -> list[ArticleSummary]:
-        return [ArticleSummary(a.source, a.title, a.publisher or "", a.date or "", len(self.chunk_ids(a.source)))
+        return [ArticleSummary(a.source, a.title, a.publisher or "", a.date or "", len(self.chunks_of(a.source)))
                 for a in self.articles()]
 
     def article_hashes(self) -> dict[str, tuple[str, str]]:
         return {s: (a.content_hash, a.root) for s, a in self._articles.items()}
-
-    def chunk_ids(self, source: str) -> list[str]:
-        return [c.id for c in self.chunks_of(source)]
 
     def chunks_of(self, source: str) -> list[Chunk]:
         return sorted((c for c, _ in self._chunks.values() if c.source == source), key=lambda c: c.ordinal)

@@ -36,10 +36,16 @@ class IngestReport:
         return not self.failed
 
     def summary(self) -> str:
-        """One line of counts, as the CLI and the web chat show it."""
+        """One line of counts, as the CLI, the web chat and `rag doctor --repair` show it."""
+        swept = f", {len(self.swept)} half-stored removed" if self.swept else ""
         return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-                f"{len(self.duplicates)} duplicates, {len(self.pruned)} pruned, {len(self.failed)} failed; "
+                f"{len(self.duplicates)} duplicates, {len(self.pruned)} pruned, {len(self.failed)} failed{swept}; "
                 f"{self.chunks_embedded} chunks embedded, {self.chunks_reused} reused")
+
+    def notes(self) -> list[tuple[str, str]]:
+        """(kind, line) for each file worth a word: "failed" (with its reason) or "skipped" (a copy)."""
+        return ([("failed", f"{path}: {reason}") for path, reason in self.failed]
+                + [("skipped", f"{source}: same content as {original}, indexed once") for source, original in self.duplicates])
 
 
 BATCH_CHUNKS = 256  # chunks embedded per model call, across files: fuller, length-sorted batches

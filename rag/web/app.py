@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import errno
 import json
-import shutil
 import socket
-import tempfile
 import threading
-import time
 from pathlib import Path
 
-from rag.answer.llm import LLM_KINDS
-from rag.errors import ConfigError, RagError
+from rag.answer.llm import LLM_KINDS, SERVER_KINDS, probe
+from rag.errors import BackendError, ConfigError, RagError
 from rag.records import Answer, AskOptions, Filters
 from rag.retrieve.hybrid import MODES
-from rag.service import Rag
+from rag.service import MAX_QUESTION_CHARS, Rag
 from rag.settings import Settings
 from rag.web.access import access
-from rag.web.render import CSS, JS, esc, transcript
+from rag.web.render import CSS, JS, esc, pending_html, transcript, turns_html, wrap
+from rag.web.scratch import scratch_folder
 from rag.web.tabs import batch_tab, corpus_tab, eval_tab
 
 EXAMPLES = [
@@ -40,10 +38,11 @@ def ask_options(llm, top_k, retriever, outlets, date_from, date_to, length) -> A
 def chat_handler(rag: Rag):
     def ask(question, turns, llm, top_k, retriever, outlets, date_from, date_to, length):
         turns = list(turns or [])
-        articles = cited_articles(rag, turns)  # fetched once: every redraw keeps highlights and full articles
         if not (question or "").strip():
-            yield transcript(turns, articles=articles), turns, question, *exports(turns)
+            yield _unchanged(), turns, question, _unchanged(), _unchanged()
             return
+        articles = cited_articles(rag, turns)  # every redraw keeps highlights and full articles
+        earlier = turns_html(turns, articles)  # drawn once, not again for every streamed token
         try:
             options = ask_options(llm, top_k, retriever, outlets, date_from, date_to, length)
             conv = rag.conversation(options, turns)
@@ -51,19 +50,21 @@ def chat_handler(rag: Rag):
             for event in conv.stream(question):
                 if isinstance(event, str):
                     text += event
-                    yield transcript(turns, (question, text), articles), turns, "", _unchanged(), _unchanged()
+                    yield wrap(earlier + pending_html(question, text)), turns, "", _unchanged(), _unchanged()
         except RagError as exc:
             error = f'<div class="notice" id="chat-error">Error: {esc(exc.said_as(LABELS))}</div>'
-            yield transcript(turns, articles=articles) + error, turns, question, *exports(turns)
+            yield wrap(earlier) + error, turns, question, _unchanged(), _unchanged()
             return
-        yield transcript(conv.turns, articles=cited_articles(rag, conv.turns)), conv.turns, "", *exports(conv.turns)
+        articles.update(cited_articles(rag, conv.turns[-1:], known=articles))
+        yield transcript(conv.turns, articles=articles), conv.turns, "", *exports(conv.turns)
 
     return ask
 
 
-def cited_articles(rag: Rag, turns: list[Answer]) -> dict[str, str]:
-    """The text of every article the conversation cites, by source (for highlights and "Full article")."""
-    sources = sorted({c.source for t in turns for c in t.citations})
+def cited_articles(rag: Rag, turns: list[Answer], known: dict[str, str] | None = None) -> dict[str, str]:
+    """The text of each article these turns cite that is not `known` yet, by source (for
+    highlights and "Full article")."""
+    sources = sorted({c.source for t in turns for c in t.citations} - set(known or ()))
     return rag.article_texts(sources) if sources else {}
 
 
@@ -83,30 +84,11 @@ def exports(turns: list[Answer]) -> tuple:
     return gr.update(value=md, interactive=True), gr.update(value=js, interactive=True)
 
 
-EXPORTS = Path(tempfile.gettempdir()) / "newsrag-exports"
-EXPORT_TTL_S = 3600  # Gradio serves its own copy; ours is only needed until it has made it
-
-
-_swept = [0.0]  # when old exports were last removed: at most once a minute, not at every answer
-
-
-def _sweep_exports() -> None:
-    EXPORTS.mkdir(exist_ok=True)
-    if time.time() - _swept[0] < 60:
-        return
-    _swept[0] = time.time()
-    for old in EXPORTS.iterdir():
-        if time.time() - old.stat().st_mtime > EXPORT_TTL_S:
-            shutil.rmtree(old, ignore_errors=True)
-
-
 def export_files(turns: list[Answer]) -> tuple[str, str]:
-    """The conversation as Markdown and JSON files for download (one folder per answer; folders
-    older than an hour are removed, so a long-running chat does not fill the disk)."""
+    """The conversation as Markdown and JSON files for download."""
     from rag.render import conversation_markdown, conversation_records
 
-    _sweep_exports()
-    folder = Path(tempfile.mkdtemp(dir=EXPORTS))
+    folder = scratch_folder("export-")
     (folder / "conversation.md").write_text(conversation_markdown(turns), encoding="utf-8")
     (folder / "conversation.json").write_text(json.dumps(conversation_records(turns), ensure_ascii=False, indent=2))
     return str(folder / "conversation.md"), str(folder / "conversation.json")
@@ -120,6 +102,11 @@ def backend_status(rag: Rag, llm: str) -> str:
         return f"**{llm}**: not available — {exc}"
     if backend is None:
         return f"**Offline extractive answerer** is active.{' ' + notice if notice else ''}"
+    if backend.kind in SERVER_KINDS:  # the backend is chosen once; whether its server answers is asked now
+        try:
+            probe(rag.settings, backend.kind)
+        except BackendError as exc:
+            return f"**{backend.kind}**: not reachable now — {exc}"
     return f"**{backend.kind}** at `{backend.where}`: reachable ✓"
 
 
@@ -137,9 +124,9 @@ def build(settings: Settings):
                 with gr.Row():
                     with gr.Column(scale=3):
                         view = gr.HTML(transcript([]), elem_id="transcript")
-                        with gr.Row(elem_id="ask-row"):
+                        with gr.Row():
                             box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=6,
-                                             elem_id="question", max_length=4000)
+                                             elem_id="question", max_length=MAX_QUESTION_CHARS)
                             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                         gr.Examples(EXAMPLES, inputs=[box], label="Try")
                         with gr.Row():

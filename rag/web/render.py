@@ -68,16 +68,23 @@ def esc(text: str) -> str:
 
 def transcript(turns: list[Answer], pending: tuple[str, str] | None = None, articles: dict[str, str] | None = None) -> str:
     """The whole conversation; `pending` is (question, text so far) while an answer streams."""
-    parts = []
-    for i, turn in enumerate(turns, 1):
-        parts.append(f'<div class="turn-q">{esc(turn.question)}</div>')
-        parts.append(answer_html(turn, i, articles or {}))
-    if pending:
-        parts.append(f'<div class="turn-q">{esc(pending[0])}</div>')
-        parts.append(f'<div class="turn-a streaming">{esc(pending[1]) or "…"}</div>')
-    if not parts:
+    return wrap(turns_html(turns, articles or {}) + (pending_html(*pending) if pending else ""))
+
+
+def turns_html(turns: list[Answer], articles: dict[str, str]) -> str:
+    """The finished turns (rendered once per question, not again for every streamed token)."""
+    return "".join(f'<div class="turn-q">{esc(turn.question)}</div>' + answer_html(turn, i, articles)
+                   for i, turn in enumerate(turns, 1))
+
+
+def pending_html(question: str, text: str) -> str:
+    return f'<div class="turn-q">{esc(question)}</div><div class="turn-a streaming">{esc(text) or "…"}</div>'
+
+
+def wrap(inner: str) -> str:
+    if not inner:
         return '<div class="transcript"><p class="empty">Ask a question about the indexed articles.</p></div>'
-    return f'<div class="transcript">{"".join(parts)}</div>'
+    return f'<div class="transcript">{inner}</div>'
 
 
 def answer_html(answer: Answer, turn: int, articles: dict[str, str]) -> str:

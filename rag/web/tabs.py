@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,14 +9,23 @@ from rag.errors import RagError
 from rag.web.corpus import corpus_rows, outlet_choices
 from rag.web.guard import forget_uploaded_copies
 from rag.web.render import esc
+from rag.web.scratch import scratch_folder
 
 
+# Messages go into a tab's status box (e.g. #corpus-status, #batch-status), one or more at
+# a time, so they are told apart by class, never by an id that could repeat.
 def _error(message: str) -> str:
-    return f'<div class="notice" id="corpus-error" role="alert">⚠ {esc(message)}</div>'
+    return f'<div class="notice error" role="alert">⚠ {esc(message)}</div>'
 
 
-def _ok(message: str, elem_id: str = "corpus-ok") -> str:
-    return f'<div id="{elem_id}">{esc(message)}</div>'
+def _ok(message: str, kind: str = "ok") -> str:
+    return f'<div class="{kind}">{esc(message)}</div>'
+
+
+def _uploaded(f) -> tuple[Path, str]:
+    """Gradio's temporary path of an upload, and the name it was uploaded under."""
+    path = Path(getattr(f, "name", f))
+    return path, getattr(f, "orig_name", None) or path.name
 
 
 def counted(progress, unit: str) -> tuple[Callable[[int], None], Callable[..., None]]:
@@ -45,11 +53,11 @@ def corpus_tab(gr, rag, writes, outlets, demo, read_only: bool = False) -> None:
         if read_only:
             gr.Markdown("This server is read-only: articles cannot be added, deleted or re-indexed here.",
                         elem_id="read-only")
-            message, pick = gr.HTML(visible=False), gr.Dropdown([], visible=False, allow_custom_value=True)
+            outs, shown = [table, outlets], lambda: _table_and_outlets(gr, rag)
         else:
-            message, pick = _corpus_writes(gr, rag, writes, table, outlets)
+            outs, shown = _corpus_writes(gr, rag, writes, table, outlets), lambda: _refreshed(gr, rag, "")
     for event in (tab.select, demo.load):  # a new page or a return to the tab shows the index as it is now
-        event(lambda: _refreshed(gr, rag, ""), None, [table, message, pick, outlets])
+        event(shown, None, outs)
 
 
 def _refreshed(gr, rag, msg: str) -> tuple:
@@ -58,8 +66,14 @@ def _refreshed(gr, rag, msg: str) -> tuple:
             gr.update(choices=outlet_choices(catalog)))
 
 
-def _corpus_writes(gr, rag, writes, table, outlets) -> tuple:
-    """Upload, delete (after a confirmation naming the article) and re-index; returns (message, pick)."""
+def _table_and_outlets(gr, rag) -> tuple:
+    rows, _, _, outlets = _refreshed(gr, rag, "")
+    return rows, outlets
+
+
+def _corpus_writes(gr, rag, writes, table, outlets) -> list:
+    """Upload, delete (after a confirmation naming the article) and re-index; returns the
+    components a refresh updates: table, message, article picker, outlets."""
     from rag.ingest.uploads import ingest_uploads
 
     files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
@@ -71,8 +85,8 @@ def _corpus_writes(gr, rag, writes, table, outlets) -> tuple:
         pick = gr.Dropdown([], label="Article", allow_custom_value=True, elem_id="pick")
         delete = gr.Button("Delete article…", variant="stop", elem_id="delete")
         reindex = gr.Button("Re-index", elem_id="reindex")
-    with gr.Row(visible=False, elem_id="confirm-row") as confirm:
-        asked = gr.HTML(elem_id="confirm-text")
+    with gr.Row(visible=False) as confirm:
+        asked = gr.HTML()
         yes = gr.Button("Yes, delete", variant="stop", elem_id="confirm-delete")
         no = gr.Button("Cancel", elem_id="cancel-delete")
     pending = gr.State(None)  # the article the confirmation names, whatever the dropdown shows by then
@@ -83,12 +97,11 @@ def _corpus_writes(gr, rag, writes, table, outlets) -> tuple:
 
     def busy(uploaded):
         n = len(uploaded or [])
-        note = _ok(f"Indexing {n} file{'s' * (n != 1)}… add more when this finishes.", "corpus-busy") if n else ""
+        note = _ok(f"Indexing {n} file{'s' * (n != 1)}… add more when this finishes.", "busy") if n else ""
         return gr.update(interactive=False), gr.update(interactive=False), note
 
     def index(uploaded, progress=gr.Progress()):
-        items = [(Path(getattr(f, "name", f)), getattr(f, "orig_name", None) or Path(getattr(f, "name", f)).name)
-                 for f in uploaded or []]
+        items = [_uploaded(f) for f in uploaded or []]
         start, step = counted(progress, "files")
         try:
             with writes:
@@ -96,7 +109,7 @@ def _corpus_writes(gr, rag, writes, table, outlets) -> tuple:
         finally:
             forget_uploaded_copies([path for path, _ in items])
         msg = (_ok(f"Indexed: {', '.join(report.indexed)}") if report.indexed else "") + "".join(
-            _ok(f"Already indexed: {a}", "corpus-already") for a in report.already) + "".join(map(_error, report.refused))
+            _ok(f"Already indexed: {a}", "already") for a in report.already) + "".join(map(_error, report.refused))
         msg = msg or _error("choose files to add first (and wait until they have uploaded)")
         return (*refreshed(msg), gr.update(value=None, interactive=True), gr.update(interactive=True))
 
@@ -106,7 +119,7 @@ def _corpus_writes(gr, rag, writes, table, outlets) -> tuple:
             return None, "", gr.update(visible=False), _error(f"{source!r} is not in the index" if source else
                                                              "choose an article to delete")
         question = f"Delete “{article.title}” ({source}) from the index? Its passages will no longer be cited."
-        return source, _ok(question, "confirm-question"), gr.update(visible=True), ""
+        return source, f'<div id="confirm-question">{esc(question)}</div>', gr.update(visible=True), ""
 
     def remove(source):
         try:
@@ -120,7 +133,8 @@ def _corpus_writes(gr, rag, writes, table, outlets) -> tuple:
         start, step = counted(progress, "files")
         with writes:
             report = rag.reindex(progress=step, on_start=start)
-        return refreshed(f"Re-indexed: {esc(report.summary())}" + "".join(_error(f"{p}: {r}") for p, r in report.failed))
+        notes = "".join(_error(line) if kind == "failed" else _ok(line, kind) for kind, line in report.notes())
+        return refreshed(_ok(f"Re-indexed: {report.summary()}") + notes)
 
     add.click(busy, files, [files, add, message], queue=False).then(
         index, files, outs + [files, add], concurrency_limit=1, show_progress_on=[message])
@@ -128,7 +142,7 @@ def _corpus_writes(gr, rag, writes, table, outlets) -> tuple:
     yes.click(remove, pending, outs + [confirm, pending], concurrency_limit=1, show_progress_on=[message])
     no.click(lambda: (gr.update(visible=False), None), None, [confirm, pending])
     reindex.click(again, None, outs, concurrency_limit=1, show_progress_on=[message])
-    return message, pick
+    return outs
 
 
 def batch_tab(gr, rag) -> None:
@@ -145,18 +159,18 @@ def batch_tab(gr, rag) -> None:
     def run(upload, progress=gr.Progress()):
         if upload is None:
             return _error("upload a question file first"), None
-        path = Path(getattr(upload, "name", upload))
-        shown = getattr(upload, "orig_name", None) or path.name  # never the temporary upload path
+        path, shown = _uploaded(upload)  # messages name `shown`, never the temporary upload path
+        start, step = counted(progress, "questions")
         try:
             rows, problems = read_questions(path, shown)
-            out = Path(tempfile.mkdtemp(prefix="rag-batch-")) / f"{Path(shown).stem}-answers.jsonl"
-            bar = progress.tqdm(range(len(rows)), desc="answering", unit="questions")
-            ticks = iter(bar)
-            report = run_batch(rows, out, lambda q, qid: rag.ask(q, qid=qid), progress=lambda: next(ticks, None))
+            out = scratch_folder("batch-") / f"{Path(shown).stem}-answers.jsonl"
+            start(len(rows))
+            report = run_batch(rows, out, lambda q, qid: rag.ask(q, qid=qid), progress=step, problems=problems)
         except RagError as exc:
             return _error(str(exc)), None
-        notes = "".join(_error(p) for p in problems + report.problems)
-        return f"{report.answered} answered{notes}", str(out)
+        finally:
+            forget_uploaded_copies([path])  # read: another session must not fetch it from Gradio's folder
+        return _ok(report.summary(out.name)) + "".join(map(_error, report.problems)), str(out)
 
     go.click(run, qfile, [status, result], concurrency_limit=2, show_progress_on=[status])
 
@@ -165,7 +179,7 @@ def eval_tab(gr, rag) -> None:
     with gr.Tab("Eval", id="eval"):
         gr.Markdown(f"Run the retrieval and answer eval on `{rag.settings.gold_set}` against the current index.")
         go = gr.Button("Run eval", variant="primary", elem_id="eval-run")
-        status = gr.HTML(elem_id="eval-status")
+        status = gr.HTML()
         table = gr.Dataframe(headers=["metric", "value"], interactive=False, elem_id="eval-table")
         with gr.Row():
             plot = gr.Image(label="Metrics", type="filepath", elem_id="eval-metrics")
@@ -173,18 +187,16 @@ def eval_tab(gr, rag) -> None:
 
     def run(progress=gr.Progress()):
         from rag.eval.gold import load_gold
-        from rag.eval.report import write_run
-        from rag.eval.run import evaluate, summarize
+        from rag.eval.report import eval_report
 
+        start, step = counted(progress, "questions")
+        folder = scratch_folder("eval-") / "web"
         try:
             items = load_gold(rag.settings.gold_set)
-            bar = iter(progress.tqdm(range(len(items)), desc="evaluating", unit="questions"))
-            rows = evaluate(rag, items, lambda: next(bar, None))
+            start(len(items))
+            summary = eval_report(rag, items, folder, step)
         except RagError as exc:
             return _error(str(exc)), None, None, None
-        summary = summarize(rows)
-        folder = write_run(Path(tempfile.mkdtemp(prefix="rag-eval-")) / "web", rows, summary,
-                           rag.settings.model_dump(mode="json"))
         return "", [[k, v] for k, v in summary.items()], str(folder / "metrics.png"), str(folder / "latency.png")
 
     go.click(run, None, [status, table, plot, latency], concurrency_limit=1, show_progress_on=[status])

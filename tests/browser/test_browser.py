@@ -163,7 +163,7 @@ def test_07_upload_a_new_article_and_ask_about_it(page, tmp_path):
     page.click("button[role=tab]:has-text('Corpus')")
     page.set_input_files("#upload input[type=file]", str(article))
     page.click("#index-upload")
-    page.wait_for_selector("#corpus-ok", timeout=60000)
+    page.wait_for_selector("#corpus-status .ok", timeout=60000)
     assert "dushanbe-metro.txt" in page.inner_text("#articles")
     shot(page, "06-uploaded")
     page.click("button[role=tab]:has-text('Chat')")
@@ -178,7 +178,7 @@ def test_08_broken_upload_shows_the_file_and_reason_and_keeps_the_index(page, tm
     broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntrailer <<")
     page.set_input_files("#upload input[type=file]", str(broken))
     page.click("#index-upload")
-    error = page.wait_for_selector("#corpus-error", timeout=60000)
+    error = page.wait_for_selector("#corpus-status .error", timeout=60000)
     assert "scan.pdf" in error.inner_text() and "malformed PDF" in error.inner_text()
     assert page.locator("#articles tbody tr").count() == before
     shot(page, "07-broken-upload")
@@ -280,7 +280,7 @@ def test_16_uploading_again_says_already_indexed(page, tmp_path):
                        "nine stations and open in 2029, the mayor's office said on Tuesday.")
     page.set_input_files("#upload input[type=file]", str(article))
     page.click("#index-upload")
-    already = page.wait_for_selector("#corpus-already", timeout=60000)
+    already = page.wait_for_selector("#corpus-status .already", timeout=60000)
     assert "dushanbe-metro.txt: same content as 'dushanbe-metro.txt'" in already.inner_text()
     assert page.locator("#index-upload").is_enabled()
     shot(page, "13-already-indexed")
@@ -288,15 +288,18 @@ def test_16_uploading_again_says_already_indexed(page, tmp_path):
 
 def test_17_indexing_shows_one_bar_with_counts_and_no_upload_starts_meanwhile(page, tmp_path):
     for n in range(12):
-        (tmp_path / f"note-{n}.txt").write_text(f"Note {n}\n\n" + f"Paragraph {n} about roads and rail. " * 300)
+        (tmp_path / f"note-{n}.txt").write_text(f"Note {n}\n\n" + f"Paragraph {n} about roads and rail. " * 600)
     page.set_input_files("#upload input[type=file]", [str(p) for p in sorted(tmp_path.glob("note-*.txt"))])
     page.click("#index-upload")
     page.wait_for_selector("#index-upload:disabled", timeout=10000)  # a second upload waits for this one
     assert "Indexing 12 files" in page.inner_text("#corpus-status")
-    page.wait_for_selector("text=/\\d+ of 12 files/", timeout=60000)
-    bars = page.locator(".progress-level:visible").count()
+    # counted in the same instant the counts show (a fast machine finishes soon after)
+    bars = page.wait_for_function("""() => {
+        const shown = [...document.querySelectorAll('.progress-level')].filter(e => e.offsetParent !== null);
+        return shown.some(e => /\\d+ of 12 files/.test(e.textContent)) && shown.length;
+    }""", timeout=60000, polling=20).json_value()
     shot(page, "14-one-progress-bar")
-    page.wait_for_selector("#corpus-ok", timeout=120000)
+    page.wait_for_selector("#corpus-status .ok", timeout=120000)
     assert bars == 1
 
 
@@ -311,7 +314,7 @@ def test_18_delete_asks_first_naming_the_article(page):
     page.click("#delete")
     page.wait_for_selector("#confirm-question", timeout=30000)
     page.click("#confirm-delete")
-    page.wait_for_selector("#corpus-ok:has-text('Deleted dushanbe-metro.txt')", timeout=30000)
+    page.wait_for_selector("#corpus-status .ok:has-text('Deleted dushanbe-metro.txt')", timeout=30000)
     assert "dushanbe-metro.txt" not in page.inner_text("#articles")
     shot(page, "15-deleted-after-confirming")
 

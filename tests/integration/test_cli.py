@@ -144,3 +144,9 @@ def test_serve_on_the_network_without_a_password_refuses_in_one_line(env, monkey
     monkeypatch.setenv("RAG_AUTH_USER", "ana")
     half = invoke("serve", "--port", "0")
     assert half.exit_code == 2 and "RAG_AUTH_USER is set but no password" in half.output
+
+
+def test_drafting_questions_with_the_extractive_answerer_says_an_llm_is_needed(env, corpus_copy):
+    assert invoke("ingest", corpus_copy).exit_code == 0
+    result = invoke("eval", "generate", "-o", env / "drafts.jsonl", "--llm", "extractive")
+    assert result.exit_code == 2 and "an LLM is needed here" in result.output and "Traceback" not in result.output

@@ -65,7 +65,7 @@ def test_conversation_with_any_answer_function():
     seen = []
     from rag.records import Answer
 
-    chat = Conversation(lambda q, history: iter([seen.append(q) or Answer(q, "a", False)]))
+    chat = Conversation(lambda q: iter([seen.append(q) or Answer(q, "a", False)]))
     chat.send("Who leads Tajikistan?")
     chat.send("And how old is he?")
     assert seen == ["Who leads Tajikistan?", "How old is the person who leads Tajikistan?"]
