@@ -37,7 +37,8 @@ class Rag:
 
     def __init__(self, settings: Settings, index: Index | None = None, embedder: CachedEmbedder | None = None) -> None:
         self.settings = settings
-        place = Place(settings.index_dir, settings.collection, settings.chroma_url)
+        place = Place(settings.index_dir, settings.collection, settings.chroma_url, settings.chroma_token,
+                      settings.chroma_allow_http)
         self.index: Index = index if index is not None else ChromaIndex(place)
         self._embedder = embedder
         self._checked = False

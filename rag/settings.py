@@ -28,6 +28,8 @@ class Settings(BaseSettings):
 
     index_dir: Path = Field(Path("index"), description="Folder of the persisted Chroma store.")
     chroma_url: str | None = Field(None, description="Chroma server URL (e.g. http://127.0.0.1:8000); replaces index_dir.")
+    chroma_token: SecretStr | None = Field(None, description="Bearer token for the authenticating proxy in front of a Chroma server (RAG_CHROMA_TOKEN or rag.toml); never logged.")
+    chroma_allow_http: bool = Field(False, description="Send chroma_token over plain http:// to a non-loopback host; only on a private network you trust (https:// otherwise).")
     collection: str = Field("news", min_length=3, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$")
     embedding_model: str = Field(DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged) or a sentence-transformers model folder.")
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(

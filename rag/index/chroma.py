@@ -6,7 +6,6 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 from typing import Iterator
-from urllib.parse import urlparse
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from rag.index.lock import WriteLock
 from rag.index.manifest import collection_names, mismatch, read_manifest
 from rag.index.place import Place
 from rag.index.probe import probe
+from rag.index.remote import check_admitted, server_target
 from rag.index.rows import article_from, article_meta, centroid, hit_from
 from rag.records import Article, Chunk, Filters, Hit
 
@@ -56,11 +56,9 @@ class ChromaStore:
         opts = chromadb.Settings(anonymized_telemetry=False)
         try:
             if self.place.chroma_url:
-                url = urlparse(self.place.chroma_url)
-                if url.scheme not in ("http", "https") or not url.hostname:
-                    raise StoreError(f"chroma_url {self.place.chroma_url!r}: expected http://HOST:PORT")
-                port = url.port or (443 if url.scheme == "https" else 8000)
-                return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https", settings=opts)
+                host, port, ssl, headers = server_target(self.place)
+                check_admitted(self.place, headers)
+                return chromadb.HttpClient(host=host, port=port, ssl=ssl, headers=headers, settings=opts)
             self.place.index_dir.mkdir(parents=True, exist_ok=True)
             if WriteLock(self.place.index_dir).interrupted():
                 self._probe()

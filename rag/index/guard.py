@@ -49,7 +49,24 @@ def guard_public(cls):
 def failure(place, exc: Exception) -> str:
     """What to tell the user when Chroma fails underneath us."""
     why = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}"
+    status = _http_status(exc)
+    if status == 404:
+        return (f"the collection {place.collection!r} is missing at {place.location}: it was deleted or never "
+                "built; build it with `rag ingest FOLDER`")
+    if place.chroma_url and status in (401, 403):
+        hint = "check RAG_CHROMA_TOKEN" if place.token is not None else "set RAG_CHROMA_TOKEN to its token"
+        return f"the Chroma server at {place.chroma_url} refused the request (HTTP {status}): {hint}"
     if place.chroma_url:
         return (f"the Chroma server at {place.chroma_url} failed or cannot be reached ({why}); start it "
                 "and run the command again: an interrupted ingest resumes where it stopped")
     return f"the index at {place.index_dir} cannot be read ({why}); check it with `rag doctor`"
+
+
+def _http_status(exc: Exception) -> int | None:
+    """The HTTP status behind a Chroma failure: its own error types carry one, as does the HTTP client's."""
+    import httpx
+    from chromadb.errors import ChromaError
+
+    if isinstance(exc, httpx.HTTPStatusError):
+        return exc.response.status_code
+    return exc.code() if isinstance(exc, ChromaError) and exc.code() in (401, 403, 404) else None

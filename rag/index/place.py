@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import SecretStr
 
 
 @dataclass(frozen=True)
@@ -14,6 +16,8 @@ class Place:
     index_dir: Path
     collection: str
     chroma_url: str | None = None
+    token: SecretStr | None = field(default=None, repr=False, compare=False)  # for the server's proxy
+    allow_http: bool = False  # send the token over plain http off loopback (a trusted private network)
 
     @property
     def location(self) -> str:

@@ -69,3 +69,51 @@ def test_server_stopped_mid_ingest_and_mid_chat_is_a_clear_error_and_the_ingest_
         assert 0 < len(report.added) < 300 and len(report.added) + len(report.unchanged) == 300
         assert rag.stats()["documents"] == 300
         assert "2,554" in rag.ask(questions["story-0042.txt"]).text
+
+
+def test_a_token_checking_proxy_refuses_a_client_without_the_token_and_admits_one_with_it(
+        tmp_path, corpus_copy, chroma_server, caplog):
+    import json
+    import logging
+
+    import httpx
+    from token_proxy import TokenProxy
+
+    from rag.errors import StoreError
+
+    token = "s3cret-token-7f2a"
+    caplog.set_level(logging.DEBUG)  # everything any library logs, to look for the token in
+    with TokenProxy(chroma_server, token) as proxy:
+        with pytest.raises(StoreError, match=r"refused the request \(HTTP 401\): set RAG_CHROMA_TOKEN"):
+            make_rag(tmp_path / "a", chroma_url=proxy.url).ingest([corpus_copy])
+        wrong = make_rag(tmp_path / "b", chroma_url=proxy.url, chroma_token="guess")
+        with pytest.raises(StoreError, match=r"HTTP 401\): check RAG_CHROMA_TOKEN"):
+            wrong.ask("How many troops?")
+        assert not any(admitted for *_, admitted in proxy.requests)
+        rag = make_rag(tmp_path / "c", chroma_url=proxy.url, chroma_token=token)
+        assert len(rag.ingest([corpus_copy]).added) == 5
+        assert "21,000" in rag.ask("How many students from Tajikistan study in Russia?").text
+    assert token not in caplog.text and token not in repr(rag.settings) and token not in repr(rag.index.place)
+    # No embedding-function configuration is ever sent (CVE-2026-45829 rides on one), nor stored.
+    created = [json.loads(body) for method, path, body, _ in proxy.requests
+               if method == "POST" and path.endswith("/collections")]
+    assert created and all((c.get("configuration") or {}).get("embedding_function") in (None, {"type": "legacy"})
+                           for c in created)
+    stored = httpx.get(f"{chroma_server}/api/v2/tenants/default_tenant/databases/default_database/collections")
+    assert len(stored.json()) == 2 and all(c["configuration_json"]["embedding_function"] in (None, {"type": "legacy"}) for c in stored.json())
+
+
+def test_a_deleted_collection_is_reported_missing_not_as_a_server_that_is_down(tmp_path, corpus_copy, chroma_server):
+    import chromadb
+
+    from rag.errors import StoreError
+
+    rag = make_rag(tmp_path / "i", chroma_url=chroma_server)
+    rag.ingest([corpus_copy])
+    port = int(chroma_server.rsplit(":", 1)[1])
+    client = chromadb.HttpClient(host="127.0.0.1", port=port, settings=chromadb.Settings(anonymized_telemetry=False))
+    for collection in client.list_collections():
+        client.delete_collection(collection.name)  # what an unauthenticated DELETE did to an exposed server
+    with pytest.raises(StoreError, match="the collection 'news' is missing at http://.*`rag ingest FOLDER`") as err:
+        rag.ask("How many students from Tajikistan study in Russia?")
+    assert "cannot be reached" not in str(err.value)
