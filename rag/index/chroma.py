@@ -13,7 +13,7 @@ from rag.dates import date_bounds
 from rag.errors import IndexMismatchError, StoreError
 from rag.index.filters import to_where
 from rag.index.gate import Gate
-from rag.index.guard import failure, guard_public
+from rag.index.guard import failure, guard_public, incomplete
 from rag.index.lock import WriteLock
 from rag.index.manifest import collection_names, mismatch, read_manifest
 from rag.index.place import Place
@@ -91,8 +91,12 @@ class ChromaStore:
         """The manifest the index was built with, or None when there is no index yet."""
         if not self.place.chroma_url and not (self.place.index_dir / "chroma.sqlite3").is_file():
             return None  # reading never creates an index (opening Chroma's client would)
-        chunks_name, _ = self._names()
-        if chunks_name not in {c.name for c in self.client.list_collections()}:
+        chunks_name, articles_name = self._names()
+        names = {c.name for c in self.client.list_collections()}
+        chunks, articles = chunks_name in names, articles_name in names
+        if chunks != articles and (chunks or self.articles.count()):  # one deleted; empty articles: a cut-short create
+            raise StoreError(incomplete(self.location, f"{articles_name if chunks else chunks_name!r} is missing"))
+        if not chunks:
             return None
         return read_manifest(self.client.get_collection(chunks_name, embedding_function=None).metadata)
 
@@ -110,17 +114,15 @@ class ChromaStore:
 
     def _create(self, manifest: dict) -> None:
         chunks_name, articles_name = self._names()
-        conf = {"hnsw": {"space": "cosine"}}
+        conf = {"hnsw": {"space": "cosine"}}  # the manifest goes on last: a half-created index has none
         self.client.get_or_create_collection(articles_name, embedding_function=None, configuration=conf)
-        # The manifest goes on last: a half-created index has none and is simply recreated.
         self.client.get_or_create_collection(chunks_name, embedding_function=None, configuration=conf, metadata=manifest)
 
     def drop(self) -> None:
         """Delete both collections (for --rebuild)."""
         existing = {c.name for c in self.client.list_collections()}
-        for name in self._names():
-            if name in existing:
-                self.client.delete_collection(name)
+        for name in set(self._names()) & existing:
+            self.client.delete_collection(name)
 
     @property
     def chunks(self):

@@ -51,8 +51,7 @@ def failure(place, exc: Exception) -> str:
     why = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}"
     status = _http_status(exc)
     if status == 404:
-        return (f"the collection {place.collection!r} is missing at {place.location}: it was deleted or never "
-                "built; build it with `rag ingest FOLDER`")
+        return incomplete(place.location, why)
     if place.chroma_url and status in (401, 403):
         hint = "check RAG_CHROMA_TOKEN" if place.token is not None else "set RAG_CHROMA_TOKEN to its token"
         return f"the Chroma server at {place.chroma_url} refused the request (HTTP {status}): {hint}"
@@ -60,6 +59,12 @@ def failure(place, exc: Exception) -> str:
         return (f"the Chroma server at {place.chroma_url} failed or cannot be reached ({why}); start it "
                 "and run the command again: an interrupted ingest resumes where it stopped")
     return f"the index at {place.index_dir} cannot be read ({why}); check it with `rag doctor`"
+
+
+def incomplete(location: str, detail: str) -> str:
+    """A collection of the index was deleted (on a server, by anyone who reached it): only a rebuild helps."""
+    return (f"the index at {location} is incomplete ({detail}): a collection was deleted; rebuild it from its "
+            "files with `rag ingest --rebuild FOLDER`")
 
 
 def _http_status(exc: Exception) -> int | None:

@@ -103,17 +103,23 @@ def test_a_token_checking_proxy_refuses_a_client_without_the_token_and_admits_on
     assert len(stored.json()) == 2 and all(c["configuration_json"]["embedding_function"] in (None, {"type": "legacy"}) for c in stored.json())
 
 
-def test_a_deleted_collection_is_reported_missing_not_as_a_server_that_is_down(tmp_path, corpus_copy, chroma_server):
+def test_a_deleted_collection_is_reported_with_its_remedy_not_as_a_server_that_is_down(tmp_path, corpus_copy,
+                                                                                      chroma_server):
     import chromadb
 
     from rag.errors import StoreError
 
+    question = "How many students from Tajikistan study in Russia?"
     rag = make_rag(tmp_path / "i", chroma_url=chroma_server)
     rag.ingest([corpus_copy])
     port = int(chroma_server.rsplit(":", 1)[1])
     client = chromadb.HttpClient(host="127.0.0.1", port=port, settings=chromadb.Settings(anonymized_telemetry=False))
-    for collection in client.list_collections():
-        client.delete_collection(collection.name)  # what an unauthenticated DELETE did to an exposed server
-    with pytest.raises(StoreError, match="the collection 'news' is missing at http://.*`rag ingest FOLDER`") as err:
-        rag.ask("How many students from Tajikistan study in Russia?")
-    assert "cannot be reached" not in str(err.value)
+    for gone in ("news", "news-articles"):  # what an unauthenticated DELETE did to an exposed server
+        client.delete_collection(gone)
+        for who in (rag, make_rag(tmp_path / gone, chroma_url=chroma_server)):  # running, and started afresh
+            for call in (lambda: who.ask(question), lambda: who.ingest([corpus_copy])):
+                with pytest.raises(StoreError, match=f"the index at {chroma_server} is incomplete .*"
+                                                     "rebuild it from its files with `rag ingest --rebuild FOLDER`"):
+                    call()  # never "nothing matched", never an ingest that finds every article unchanged
+        assert len(rag.ingest([corpus_copy], rebuild=True).added) == 5
+        assert "21,000" in rag.ask(question).text
