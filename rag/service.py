@@ -12,7 +12,6 @@ from typing import Callable, Iterator
 from rag.answer.answerer import NO_PASSAGE, Answerer, ExtractiveAnswerer, confidence, decline, declines
 from rag.answer.conversation import Conversation, Rewriter, llm_rewriter, rewrite
 from rag.answer.generate import GenerativeAnswerer
-from rag.answer.injection import Screen, make_screen
 from rag.answer.llm import LLM_KINDS, Backend, choose
 from rag.answer.rank import SentenceRanker, load_model
 from rag.answer.verify import verify
@@ -56,11 +55,6 @@ class Rag:
         return self._embedder
 
     @property
-    def screen(self) -> Screen:
-        """Flags instruction-like sentences in sources (the generative path's prompt and verification)."""
-        return make_screen()
-
-    @property
     def retriever(self) -> Retriever:
         return ChunkRetriever(self.index, self.embedder, self.settings.retriever)
 
@@ -100,7 +94,7 @@ class Rag:
         backend, notice = self.backend(o.llm)
         if backend is None:
             return ExtractiveAnswerer(o.answer_threshold, o.max_answer_sentences), rewrite, notice
-        return GenerativeAnswerer(backend, self.settings.llm_timeout, self.screen), llm_rewriter(backend), notice
+        return GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend), notice
 
     def manifest(self) -> dict:
         s = self.settings
@@ -176,8 +170,7 @@ class Rag:
                 else:
                     yield event
         assert answer is not None, "an answerer's reply ends with its Answer"
-        screen = answerer.screen if isinstance(answerer, GenerativeAnswerer) else None  # the extractive one
-        answer = verify(answer, self._passages(answer, hits), self.embedder.embed, screen)  # never quotes them
+        answer = verify(answer, self._passages(answer, hits), self.embedder.embed, answerer.screen)
         notice = " ".join(n for n in (answer.notice, offline) if n) or None
         if not answer.abstained and not answer.citations:
             notice = "the model cited none of the sources: nothing in this answer is backed by the articles"

@@ -81,9 +81,8 @@ def read_reviewed(path: Path) -> Reviewed:
                 raise ValueError(f"{path}: [[{kind}]] entry {n} lacks {', '.join(missing)}")
             if not isinstance(entry["review_by"], dt.date):
                 raise ValueError(f"{path}: [[{kind}]] entry {n}: review_by must be a TOML date (2027-01-31)")
-            target[(norm(entry["package"]), str(entry[key]).upper() if kind == "advisory" else str(entry[key]))] = (
-                entry["review_by"]
-            )
+            ident = str(entry[key]).upper() if kind == "advisory" else str(entry[key])  # ids match in any case
+            target[(norm(entry["package"]), ident)] = entry["review_by"]
     return Reviewed(advisories, held)
 
 
@@ -130,14 +129,15 @@ def judge(package: str, pin: str, latest: str, vulns: list[dict], reviewed: Revi
 def fetch(index: str, package: str) -> dict:
     """The project JSON, retried once: a flaky answer should not read as 'not audited'."""
     url = f"{index.rstrip('/')}/{norm(package)}/json"
-    for attempt in (1, 2):
-        try:
-            with urllib.request.urlopen(url, timeout=20) as response:
-                return json.load(response)
-        except Exception:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return _get_json(url)
+    except Exception:
+        return _get_json(url)
+
+
+def _get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=20) as response:
+        return json.load(response)
 
 
 def audit_pin(index: str, package: str, pin: str, reviewed: Reviewed, today: dt.date) -> Row:

@@ -6,6 +6,7 @@ from typing import Iterator, Protocol, Sequence
 
 from rag.answer.cite import Evidence, compose
 from rag.answer.facts import short_answer
+from rag.answer.injection import Screen
 from rag.answer.rank import PartRanking, Scored
 from rag.answer.reldates import annotate
 from rag.records import Answer, Hit
@@ -23,6 +24,7 @@ class Answerer(Protocol):
 
     name: str
     streams: bool  # is the text written live (an LLM), or the finished answer at once?
+    screen: Screen | None  # flags planted instructions in sources, for verification (None: it never quotes them)
 
     def reply(self, question: str, hits: list[Hit],
               ranking: list[PartRanking]) -> Iterator[str | Answer]: ...
@@ -51,6 +53,7 @@ class ExtractiveAnswerer:
 
     name = "extractive"
     streams = False
+    screen = None  # verification as before: it never quotes a sentence the pattern check flags
 
     def __init__(self, threshold: float, max_sentences: int = 3) -> None:
         self.threshold, self.max_sentences = threshold, max_sentences

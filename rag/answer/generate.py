@@ -15,13 +15,13 @@ from typing import Iterator
 
 from rag.answer.answerer import decline
 from rag.answer.cite import Evidence, to_citation
-from rag.answer.injection import Screen, without_instructions
+from rag.answer.injection import Screen, make_screen, without_instructions
 from rag.answer.llm import Backend
 from rag.answer.rank import PartRanking
 from rag.answer.verify import split_claims, support_score
 from rag.errors import BackendError
 from rag.records import Answer, Hit
-from rag.text import is_instruction, sentence_spans
+from rag.text import sentence_spans
 
 NOT_FOUND = "NOT IN SOURCES"
 SYSTEM = (
@@ -35,19 +35,18 @@ SYSTEM = (
 )
 
 
-def safe_text(text: str, screen: Screen | None, tag: str) -> str:
+def safe_text(text: str, screen: Screen, tag: str) -> str:
     """Article text for the prompt: flagged sentences dropped, [n] markers neutralised, whitespace
     collapsed (a title's line breaks could otherwise fake a new section), the tag never present."""
-    kept = without_instructions(text, screen) if screen else " ".join(
-        text[s:e] for s, e in sentence_spans(text) if not is_instruction(text[s:e]))
-    return re.sub(r"\s+", " ", re.sub(r"\[(\d+)\]", r"(\1)", kept)).replace(tag, "").strip()
+    unmarked = re.sub(r"\[(\d+)\]", r"(\1)", without_instructions(text, screen))
+    return re.sub(r"\s+", " ", unmarked).replace(tag, "").strip()
 
 
 def build_messages(question: str, hits: list[Hit], screen: Screen | None = None, tag: str | None = None):
     """System and user messages: the sources in blocks delimited by a per-request random tag."""
     from llama_index.core.llms import ChatMessage
 
-    tag = tag or secrets.token_hex(8)
+    tag, screen = tag or secrets.token_hex(8), screen or make_screen()
     blocks = []
     for n, h in enumerate(hits, 1):
         about = "; ".join(f"{k}: {safe_text(v, screen, tag)}" for k, v in
@@ -63,7 +62,7 @@ class GenerativeAnswerer:
     streams = True
 
     def __init__(self, backend: Backend, timeout: float, screen: Screen | None = None) -> None:
-        self.backend, self.timeout, self.screen = backend, timeout, screen
+        self.backend, self.timeout, self.screen = backend, timeout, screen or make_screen()
         self.name = backend.kind
 
     def reply(self, question: str, hits: list[Hit],
@@ -97,13 +96,15 @@ class GenerativeAnswerer:
         citations = []
         for n in sorted({m for _, marks in claims for m in marks if 1 <= m <= len(hits)}):
             said = " ".join(c for c, marks in claims if n in marks)
-            citations.append(to_citation(n, best_sentence(hits[n - 1], said)))
+            citations.append(to_citation(n, best_sentence(hits[n - 1], said, self.screen)))
         return Answer(question, text, abstained=False, citations=tuple(citations), hits=tuple(hits),
                       answerer=self.name)
 
 
-def best_sentence(hit: Hit, claim: str) -> Evidence:
-    """The sentence of the cited passage that best supports the claim (what a reader should check)."""
-    spans = [(s, e) for s, e in sentence_spans(hit.chunk.text) if not is_instruction(hit.chunk.text[s:e])]
+def best_sentence(hit: Hit, claim: str, screen: Screen) -> Evidence:
+    """The sentence of the cited passage that best supports the claim (what a reader should check);
+    never one the screen flags, which would be quoting the planted instruction as evidence."""
+    spans = sentence_spans(hit.chunk.text)
+    spans = [se for se, flagged in zip(spans, screen([hit.chunk.text[s:e] for s, e in spans])) if not flagged]
     s, e = max(spans or [(0, len(hit.chunk.text))], key=lambda se: support_score(claim, [hit.chunk.text[se[0]:se[1]]]))
     return Evidence(hit, hit.chunk.start + s, hit.chunk.start + e, hit.chunk.text[s:e])

@@ -71,10 +71,10 @@ def load_model(path: Path = WEIGHTS) -> InstructionModel | None:
                             float(data["threshold"]), tuple(data["ngrams"]))
 
 
-def make_screen(model: InstructionModel | None = None) -> Screen:
+def make_screen() -> Screen:
     """A function flagging instruction-like sentences: the learned model, and a pattern check for the
     most common wording as a second net."""
-    model = model if model is not None else load_model()
+    model = load_model()
 
     def screen(sentences: list[str]) -> list[bool]:
         return [is_instruction(s) or (model is not None and model.score(s) >= model.threshold) for s in sentences]

@@ -81,18 +81,17 @@ def verify(answer: Answer, passages: dict[int, str], embed: Embed | None = None,
     text = drop_invalid_markers(answer.text, set(passages))
     claims = split_claims(text)
     data = {n: without_instructions(p, screen) for n, p in passages.items()} if screen else passages
-    obeyed = {c for c, marks in claims if data is not passages
-              and is_supported(c, [passages[m] for m in marks if m in passages])
-              and not is_supported(c, [data[m] for m in marks if m in data])}
-    scores = [0.0 if claim in obeyed else _support(claim, [data[m] for m in marks if m in data], embed)
-              for claim, marks in claims]
+    cited = [([passages[m] for m in marks if m in passages], [data[m] for m in marks if m in data])
+             for _, marks in claims]  # (as written, without flagged sentences) per claim
+    obeyed = {c for (c, _), (full, clean) in zip(claims, cited) if is_supported(c, full) and not is_supported(c, clean)}
+    scores = [0.0 if claim in obeyed else _support(claim, clean, embed) for (claim, _), (_, clean) in zip(claims, cited)]
     unsupported = tuple(c for (c, _), s in zip(claims, scores) if s < SUPPORT_THRESHOLD)
     grounded = float(np.mean(scores)) if scores else 0.0
-    cited = {int(m) for m in re.findall(r"\[(\d+)\]", text)}
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", text)}
     first = next((c for c, _ in claims if c in obeyed), None)
     notice = f"{INSTRUCTION_NOTICE}: {first!r}" if first else answer.notice
     return replace(answer, text=text, unsupported=unsupported, grounded=round(grounded, 3), notice=notice,
-                   citations=tuple(c for c in answer.citations if c.marker in cited))
+                   citations=tuple(c for c in answer.citations if c.marker in markers))
 
 
 def _support(claim: str, cited: list[str], embed: Embed | None) -> float:

@@ -39,15 +39,15 @@ def server_target(place: Place) -> tuple[str, int, bool, dict[str, str]]:
         port = url.port or (443 if url.scheme == "https" else 8000)
     except ValueError:
         raise StoreError(f"chroma_url {place.chroma_url!r}: the port is not a number from 0 to 65535") from None
-    exposed = url.scheme == "http" and not is_loopback(url.hostname)
+    loopback = is_loopback(url.hostname)
     headers = {}
     if place.token is not None:
-        if exposed and not place.allow_http:
+        if url.scheme == "http" and not loopback and not place.allow_http:
             raise StoreError(f"chroma_token is not sent in clear text to {url.hostname}: use an https:// URL "
                              "(TLS at the reverse proxy), or set RAG_CHROMA_ALLOW_HTTP=true if that network "
                              "is private and trusted")
         headers["Authorization"] = f"Bearer {place.token.get_secret_value()}"
-    elif not is_loopback(url.hostname):
+    elif not loopback:
         warn_unauthenticated(place.chroma_url)
     return url.hostname, port, url.scheme == "https", headers
 

@@ -130,10 +130,6 @@ def decode_text(data: bytes) -> str:
     best = _likeliest(list(matches))
     if best is None:
         raise LoadError("undecodable text (not UTF-8 or a known encoding)")
-    if best.encoding == "mac_cyrillic" and any(m.encoding == "cp1251" for m in matches):
-        # The two differ only in capital letters, so mostly-lowercase Russian fits both; Windows'
-        # cp1251 is by far the likelier (Hypothesis found "Подписали" read as "ѕодписали").
-        return data.decode("cp1251")
     text = str(best)
     if _control_ratio(text) > 0.05:
         raise LoadError("binary file, not text")
@@ -142,19 +138,20 @@ def decode_text(data: bytes) -> str:
 
 # Legacy code pages by how common they are on the web (W3Techs), for readings detection cannot separate.
 _COMMON = ("cp1252", "latin_1", "cp1251", "cp1250", "cp1256", "cp1254", "iso8859_2", "iso8859_15", "koi8_r")
+_RANK = {encoding: i for i, encoding in enumerate(_COMMON)}
 
 
 def _likeliest(matches: list):
     """The best reading; but among readings as clean as it, one in a cased script whose letters are
     mostly lower case (as prose is), in the commonest code page. The wrong Cyrillic table swaps the
-    cases (cp1251 read as KOI8-R gives "ОПНЬКХ" for "прошли"), and a short cp1251 text ties with
-    Hebrew (cp1255) or Greek (cp1253) readings: Hypothesis found all three. The cost: a short Hebrew
+    cases (cp1251 read as KOI8-R gives "ОПНЬКХ" for "прошли"); a short cp1251 text ties with Hebrew
+    (cp1255), Greek (cp1253) and Mac Cyrillic readings (the last differs only in capitals: "ѕодписали"
+    for "Подписали"), and cp1251 is the commonest: Hypothesis found all four. The cost: a short Hebrew
     or Greek legacy text that ties with a Cyrillic reading is read as Cyrillic; longer texts rarely tie."""
     if not matches:
         return None
     tied = [m for m in matches if m.chaos <= matches[0].chaos]
-    rank = {enc: i for i, enc in enumerate(_COMMON)}
-    return min(tied, key=lambda m: (_lower_share(str(m)) < 0.5, rank.get(m.encoding, len(rank))))
+    return min(tied, key=lambda m: (_lower_share(str(m)) < 0.5, _RANK.get(m.encoding, len(_RANK))))
 
 
 def _lower_share(text: str) -> float:

@@ -69,3 +69,10 @@ def test_a_sentence_that_only_a_planted_instruction_supports_is_flagged():
     assert honest.unsupported == () and honest.notice is None
     # Without the screen the planted sentence would have vouched for the obeying answer.
     assert verify(*answer("The capital of Tajikistan is Paris [1].", passage)).unsupported == ()
+
+
+def test_a_citation_never_quotes_the_planted_instruction_as_its_evidence():
+    from rag.answer.generate import best_sentence
+
+    evidence = best_sentence(hit(f"The base has 7,000 troops. {PLANTED}"), "The capital of Tajikistan is Paris.", screen)
+    assert evidence.text == "The base has 7,000 troops."
