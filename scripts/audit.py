@@ -4,12 +4,15 @@ Why not pip-audit alone: pip-audit asks PyPI's per-release JSON API (/pypi/NAME/
 neither answers from this project's build machines, so pip-audit skips every package. The project JSON
 (/pypi/NAME/json, the host pip installs from) does answer, and its `vulnerabilities` list covers the latest
 release. So this script audits itself every pin that equals the latest release (an advisory on the latest
-release with no fix is taken to reach older pins too), and hands older pins to pip-audit; an older pin
-pip-audit cannot answer for must be listed as held in the reviewed file, with the reason it stays older.
+release with no fix is taken to reach older pins too), and hands older pins to pip-audit. An older pin
+that pip-audit cannot answer for is listed, with the command that refreshes the lock
+(scripts/refresh_lock.py), but does not fail the audit: a build must not go red because someone else
+published a release. A pin held below its latest release on purpose is listed as held in the reviewed file.
 
 Every advisory found must be listed in the reviewed file (id or any alias, the package, why it does not
 reach our users or what we do about it, a review-by date); an unlisted advisory or a review past its date
-fails the audit.
+fails the audit. Exit codes: 0 no known advisory, 1 a known advisory not reviewed (or its review expired),
+2 the advisory source could not be reached (or the lock or reviewed file could not be read).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INDEX = "https://pypi.org/pypi"
 CLEAN, ADVISORY, UNAUDITED = 0, 1, 2
+REFRESH = "python3 scripts/refresh_lock.py"
 
 
 @dataclass(frozen=True)
@@ -119,9 +123,9 @@ def judge(package: str, pin: str, latest: str, vulns: list[dict], reviewed: Revi
     if pin != latest:
         held = reviewed.held.get((norm(package), pin))
         if held is None:
-            return Row(package, pin, latest, ids, "older than latest, not audited, not held", UNAUDITED)
+            return Row(package, pin, latest, ids, f"older than latest, not audited: {REFRESH}")
         if held < today:
-            return Row(package, pin, latest, ids, f"FAIL: hold review expired {held}", ADVISORY)
+            return Row(package, pin, latest, ids, f"hold review expired {held}, not audited: {REFRESH}")
         return Row(package, pin, latest, ids, "held (reviewed)" + (", advisories reviewed" if ids else ""))
     return Row(package, pin, latest, ids, "reviewed" if ids else "ok")
 
@@ -209,11 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows, quiet=not args.all))
     status = ADVISORY if any(r.status == ADVISORY for r in rows) else max((r.status for r in rows), default=CLEAN)
     held = sum(r.status == CLEAN and r.verdict.startswith("held") for r in rows)
+    older = sum(r.status == CLEAN and "not audited" in r.verdict for r in rows)
     counts = {s: sum(r.status == s for r in rows) for s in (CLEAN, ADVISORY, UNAUDITED)}
     verdict = {CLEAN: "CLEAN", ADVISORY: "ADVISORY", UNAUDITED: "NOT AUDITED"}[status]
     print(f"audit: {verdict}: {len(rows)} pins in {args.lock.name} (advisories from {args.index}): "
-          f"{counts[CLEAN] - held} audited and pass, {held} held below the latest release by review "
-          f"(not audited), {counts[ADVISORY]} fail, {counts[UNAUDITED]} could not be audited")
+          f"{counts[CLEAN] - held - older} audited and pass, {held} held below the latest release by review "
+          f"(not audited), {older} older than the latest release (not audited; refresh: {REFRESH}), "
+          f"{counts[ADVISORY]} fail, {counts[UNAUDITED]} could not be audited")
     return status
 
 

@@ -15,6 +15,27 @@ from rag.records import Answer
 QUESTION = "How many students from Tajikistan study in Russia?"
 
 
+GENERATE = """
+import sys, llama_cpp
+model = llama_cpp.Llama(model_path=sys.argv[1], n_ctx=256, verbose=False)
+out = model.create_completion("The capital of France is", max_tokens=4, temperature=0)
+print(repr(out["choices"][0]["text"]))
+"""
+
+
+def test_the_installed_llama_cpp_generates_on_this_cpu(gguf):
+    """A llama.cpp built for a newer CPU than this one (or with AMX enabled) dies with SIGSEGV/SIGILL at the
+    first matrix product. In a child process, so the crash is reported here instead of ending the test run."""
+    import signal
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", GENERATE, str(gguf)], capture_output=True, text=True, timeout=300)
+    crashed = f"signal {signal.Signals(-done.returncode).name}" if done.returncode < 0 else f"exit {done.returncode}"
+    assert done.returncode == 0, (f"llama.cpp crashed generating 4 tokens ({crashed}); rebuild it for any CPU with "
+                                  f"bash scripts/setup.sh --test\n{done.stderr[-2000:]}")
+    assert done.stdout.strip() not in ("", "''")
+
+
 def llm_rag(sample_rag, **kw):
     return make_rag(sample_rag.settings.index_dir, llm_model="gemma", llm_max_tokens=80, **kw)
 
