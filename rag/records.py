@@ -76,10 +76,25 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """One answer sentence as a record: its words (notes apart), the markers citing it, and what
+    renderers add around it. Verification fills in `supported`."""
+
+    text: str
+    markers: tuple[int, ...] = ()
+    supported: bool = True
+    years: tuple[str, ...] = ()  # its sources' years, shown before it when the answer's sources span several
+    dates: tuple[tuple[str, str], ...] = ()  # (relative date as written, the date it means): ("on Wednesday", "19 May 2021")
+
+
+ANSWERED, PASSAGES, DECLINED = "answered", "passages", "declined"  # the three outcomes of a question
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
-    text: str
-    abstained: bool
+    text: str  # the answer as plain text (rag.answer.cite.plain_text of the records below, or an LLM's words)
+    abstained: bool  # True exactly when `status` is DECLINED
     citations: tuple[Citation, ...] = ()
     latency_ms: float = 0.0
     id: str = ""
@@ -89,7 +104,12 @@ class Answer:
     grounded: float = 0.0  # mean support of the answer's sentences, in [0, 1]
     rewritten: str | None = None  # the standalone question a follow-up was rewritten into
     answerer: str = ""
-    confidence: float = 0.0  # the ranker's score of the best-answered part: what the decline threshold is compared with
+    confidence: float = 0.0  # the calibrated score of the best-answered part: what both thresholds are compared with
+    status: str = ANSWERED  # answered (a short answer is asserted) | passages (closest sentences, no claim) | declined
+    short_answer: str | None = None  # the bold asserted fact, only when status is answered
+    sentences: tuple[Sentence, ...] = ()
+    closest: tuple[Citation, ...] = ()  # on a decline: the passages that came nearest, for the reader to check
+    reason: str | None = None  # why it declined, in words
 
 
 def chunk_id(source: str, text: str, occurrence: int = 0) -> str:
@@ -140,14 +160,14 @@ def answer_record(answer: Answer) -> dict:
         "id": answer.id,
         "question": answer.question,
         "answer": answer.text,
+        "status": answer.status,
+        "short_answer": answer.short_answer,
         "abstained": answer.abstained,
-        "citations": [
-            {"marker": c.marker, "source": c.source, "title": c.title, "date": c.date,
-             "date_precision": precision_of(c.date),
-             "publisher": c.publisher, "chunk_id": c.chunk_id, "quote": c.quote, "start": c.start, "end": c.end,
-             "score": round(c.score, 4)}
-            for c in answer.citations
-        ],
+        "reason": answer.reason,
+        "sentences": [{"text": s.text, "markers": list(s.markers), "supported": s.supported} for s in answer.sentences],
+        "citations": [_citation_record(c) for c in answer.citations],
+        "closest": [{"source": c.source, "title": c.title, "date": c.date, "quote": c.quote}
+                    for c in answer.closest],
         "unsupported": list(answer.unsupported),
         "grounded": round(answer.grounded, 3),
         "rewritten": answer.rewritten,
@@ -156,3 +176,9 @@ def answer_record(answer: Answer) -> dict:
         "latency_ms": round(answer.latency_ms, 2),
         "notice": answer.notice,
     }
+
+
+def _citation_record(c: Citation) -> dict:
+    return {"marker": c.marker, "source": c.source, "title": c.title, "date": c.date,
+            "date_precision": precision_of(c.date), "publisher": c.publisher, "chunk_id": c.chunk_id,
+            "quote": c.quote, "start": c.start, "end": c.end, "score": round(c.score, 4)}

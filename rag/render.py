@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.cite import split_lead
+from rag.answer.cite import with_dates
 from rag.dates import human_date
-from rag.records import Answer, Citation
+from rag.records import DECLINED, PASSAGES, Answer, Citation, Sentence
 from rag.text import as_quote, balance_quotes
 
 
@@ -17,22 +17,47 @@ def describe_source(c: Citation) -> str:
     return f"{bits[0]} — {tail} ({c.source})"
 
 
+PASSAGES_LABEL = "Closest passages; they may not answer the question."
+CLOSEST_LABEL = "Closest passages (they do not answer it; check the refusal against them):"
+
+
+def sentence_words(s: Sentence) -> str:
+    """A sentence's words as a reader sees them: its sources' years first, its relative dates resolved."""
+    return (f"({', '.join(s.years)}) " if s.years else "") + with_dates(s)
+
+
+def sentence_text(s: Sentence) -> str:
+    """One answer sentence with its markers, as plain text."""
+    return f"{sentence_words(s)} " + "".join(f"[{m}]" for m in s.markers)
+
+
+def body_text(answer: Answer) -> str:
+    """The answer itself, by its outcome: the short answer and its sentences; the closest passages
+    (said to be so); or the decline and its reason."""
+    if answer.status == DECLINED or not answer.sentences:
+        return answer.text
+    sentences = " ".join(sentence_text(s).strip() for s in answer.sentences)
+    if answer.status == PASSAGES:
+        return f"{PASSAGES_LABEL}\n{sentences}"
+    return f"{answer.short_answer} — {sentences}" if answer.short_answer else sentences
+
+
 def answer_text(answer: Answer, streamed: bool = False, quotes: bool = True) -> str:
-    """The answer followed by its numbered sources and their quotes; with `streamed`, only what
-    follows the text (the reader has seen it as it was written)."""
-    lines = [] if streamed else [answer.text]
+    """The answer followed by its numbered sources and their quotes (a decline: the passages that came
+    nearest); with `streamed`, only what follows the text (the reader has seen it as it was written)."""
+    lines = [] if streamed else [body_text(answer)]
     if answer.notice:
         lines.insert(len(lines) if streamed else 0, f"note: {answer.notice}")
     if answer.unsupported:
         n = len(answer.unsupported)
         shown = " · ".join(as_quote(_shorten(s, 70)) for s in answer.unsupported)
         lines.append(f"⚠ {n} sentence{'s' * (n > 1)} not supported by the cited passages: {shown}")
-    if answer.citations:
-        lines.append("")
-        lines.append("Sources:")
-        for c in answer.citations:
+    listed = answer.closest if answer.status == DECLINED else answer.citations
+    if listed:
+        lines += ["", CLOSEST_LABEL if answer.status == DECLINED else "Sources:"]
+        for c in listed:
             lines.append(f"  [{c.marker}] {describe_source(c)}")
-            lines += [f"      {as_quote(c.quote)}"] if quotes else []
+            lines += [f"      {as_quote(c.quote)}"] if quotes or answer.status == DECLINED else []
     return "\n".join(lines)
 
 
@@ -49,16 +74,20 @@ def escape_md(text: str) -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """Markdown for the chat: escaped answer text, then the sources as a list."""
-    shorts, rest = split_lead(answer.text)
-    body = re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", escape_md(rest))  # our own markers stay visible
-    if shorts:  # the short answer stays bold
-        body = "; ".join(f"**{escape_md(s)}**" for s in shorts) + " — " + body
-    if answer.abstained:
-        return f"_{body}_"
-    sources = "\n".join(f"- **[{c.marker}]** {escape_md(describe_source(c))}  \n  > {escape_md(balance_quotes(c.quote))}"
-                        for c in answer.citations)
-    return f"{body}\n\n**Sources**\n\n{sources}"
+    """Markdown for an answer: escaped text, the short answer bold, then the sources as a list (a
+    decline: its reason, then the closest passages)."""
+    sources = answer.closest if answer.status == DECLINED else answer.citations
+    listed = "\n".join(f"- **[{c.marker}]** {escape_md(describe_source(c))}  \n  > {escape_md(balance_quotes(c.quote))}"
+                       for c in sources)
+    if answer.status == DECLINED:
+        return f"_{escape_md(answer.text)}_" + (f"\n\n**{CLOSEST_LABEL}**\n\n{listed}" if listed else "")
+    body = " ".join(escape_md(sentence_words(s)) + " " + "".join(f"**[{m}]**" for m in s.markers)
+                    for s in answer.sentences) or escape_md(answer.text)
+    if answer.status == PASSAGES:
+        body = f"_{PASSAGES_LABEL}_\n\n{body}"
+    elif answer.short_answer:
+        body = f"**{escape_md(answer.short_answer)}** — {body}"
+    return f"{body}\n\n**Sources**\n\n{listed}"
 
 
 def conversation_markdown(turns: list[Answer]) -> str:

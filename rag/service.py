@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
@@ -14,6 +13,7 @@ from rag.answer.conversation import Conversation, Rewriter, llm_rewriter, rewrit
 from rag.answer.generate import GenerativeAnswerer
 from rag.answer.llm import LLM_KINDS, Backend, choose
 from rag.answer.rank import SentenceRanker, load_model
+from rag.answer.refusal import MAX_QUESTION_CHARS, clean_question, printable, refusal  # noqa: F401 - the web chat reads the limit here
 from rag.answer.verify import verify
 from rag.embed import CachedEmbedder, make_embedder
 from rag.errors import InputError, StoreError
@@ -29,7 +29,6 @@ from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Filt
 from rag.retrieve.hybrid import ChunkRetriever, Retriever
 from rag.settings import Settings
 
-MAX_QUESTION_CHARS = 4000
 
 
 class Rag:
@@ -93,7 +92,8 @@ class Rag:
         o = self.options(options)
         backend, notice = self.backend(o.llm)
         if backend is None:
-            return ExtractiveAnswerer(o.answer_threshold, o.max_answer_sentences), rewrite, notice
+            return ExtractiveAnswerer(o.answer_threshold, o.max_answer_sentences, load_model().assert_threshold), \
+                rewrite, notice
         return GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend), notice
 
     def manifest(self) -> dict:
@@ -156,12 +156,20 @@ class Rag:
         """Text as it is written, then the verified Answer (always the last item)."""
         started = time.perf_counter()
         o = self.options(options)
+        self.open_index()
+        self.index.refresh()  # an ingest by another process (the CLI beside the web chat) shows at once
+        refused = self._refusal(question)
+        if refused:  # a question nothing could answer is declined with its reason, before any search
+            answer = decline(printable(question)[:MAX_QUESTION_CHARS], (), refused)
+            yield answer.text
+            yield replace(answer, id=qid, latency_ms=(time.perf_counter() - started) * 1000)
+            return
         question, hits = self._retrieve(question, o)
         ranking = self.ranker.rank(question, hits)
         answerer, _, offline = self.answerer(o)
         answer = None
         if declines(ranking, o.answer_threshold):
-            answer = decline(question, hits, NO_PASSAGE if hits else "nothing matched")
+            answer = decline(question, hits, NO_PASSAGE if hits else "nothing matched", ranking=ranking)
             yield answer.text
         else:
             for event in answerer.reply(question, hits, ranking):
@@ -177,10 +185,15 @@ class Rag:
         yield replace(answer, id=qid, notice=notice, confidence=confidence(ranking),
                       latency_ms=(time.perf_counter() - started) * 1000)
 
+    def _refusal(self, question: str) -> str | None:
+        """Why no article could answer this question, before searching (rag.answer.refusal)."""
+        text = printable(question)
+        unknown = self.index.idf("\x00")  # the weight of a word no article has
+        return refusal(text, lambda w: self.index.idf(w) < unknown - 1e-9)
+
     def _retrieve(self, question: str, o: AskOptions) -> tuple[str, list[Hit]]:
         question = clean_question(question)
         self.open_index()
-        self.index.refresh()  # an ingest by another process (the CLI beside the web chat) shows at once
         retriever = ChunkRetriever(self.index, self.embedder, o.retriever)
         hits = retriever.retrieve(question, o.top_k, self._filters(o.filters))
         if o.filters and not hits:  # every ranking returns something unless no chunk passes the filters
@@ -269,16 +282,3 @@ def check_options(o: AskOptions) -> AskOptions:
     if problems:
         raise InputError("; ".join(problems))
     return o
-
-
-def clean_question(question: str) -> str:
-    """Strip control characters; refuse empty or oversized questions with a clear message."""
-    if not isinstance(question, str):
-        raise InputError(f"question must be text, got {type(question).__name__}")
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in question)
-    text = " ".join(text.split())
-    if not text:
-        raise InputError("the question is empty")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InputError(f"the question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
-    return text

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Iterator, Protocol, Sequence
 
-from rag.answer.cite import Evidence, compose
-from rag.answer.facts import short_answer
+from rag.answer.cite import Evidence, compose, plain_text, to_citation
+from rag.answer.constraints import unmet
 from rag.answer.injection import Screen
 from rag.answer.rank import PartRanking, Scored
 from rag.answer.reldates import annotate
-from rag.records import Answer, Hit
+from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation, Hit
 from rag.text import numbers
 
 DECLINE = "The indexed articles do not answer this question."
@@ -31,11 +31,26 @@ class Answerer(Protocol):
 
 
 NO_PASSAGE = "no passage states what the question asks"
+CLOSEST = 3  # passages listed under a decline, for the reader to check it
 
 
-def decline(question: str, hits: Sequence[Hit], reason: str, answerer: str = "extractive") -> Answer:
-    """The one way any answerer says the articles do not hold the answer."""
-    return Answer(question, f"{DECLINE[:-1]}: {reason}.", abstained=True, hits=tuple(hits), answerer=answerer)
+def decline(question: str, hits: Sequence[Hit], reason: str, answerer: str = "extractive",
+            ranking: Sequence[PartRanking] = ()) -> Answer:
+    """The one way any answerer says the articles do not hold the answer: the reason, and the passages
+    that came nearest (from `ranking`), so that a reader can check the refusal."""
+    return Answer(question, f"{DECLINE[:-1]}: {reason}.", abstained=True, hits=tuple(hits), answerer=answerer,
+                  status=DECLINED, reason=reason, closest=closest_passages(ranking))
+
+
+def closest_passages(ranking: Sequence[PartRanking]) -> tuple[Citation, ...]:
+    """The best-scoring sentences over the parts of a question, one per passage, best first."""
+    best = sorted((s for part in ranking for s in part.ranked), key=lambda s: -s.score)
+    chosen: list[Scored] = []
+    for item in best:
+        if len(chosen) < CLOSEST and all(item.candidate.start != c.candidate.start
+                                         or item.candidate.hit.chunk.source != c.candidate.hit.chunk.source for c in chosen):
+            chosen.append(item)
+    return tuple(to_citation(n, _evidence(item)) for n, item in enumerate(chosen, 1))
 
 
 def confidence(ranking: list[PartRanking]) -> float:
@@ -49,14 +64,15 @@ def declines(ranking: list[PartRanking], threshold: float) -> bool:
 
 
 class ExtractiveAnswerer:
-    """Opens with the short answer (a number, date or name), then quotes the sentences that hold it."""
+    """Quotes the sentences that answer, opening with the short answer (a number, date or name) only when
+    the assertion model is sure of it: otherwise the sentences are shown as the closest passages."""
 
     name = "extractive"
     streams = False
     screen = None  # verification as before: it never quotes a sentence the pattern check flags
 
-    def __init__(self, threshold: float, max_sentences: int = 3) -> None:
-        self.threshold, self.max_sentences = threshold, max_sentences
+    def __init__(self, threshold: float, max_sentences: int = 3, assert_threshold: float = 1.0) -> None:
+        self.threshold, self.max_sentences, self.assert_threshold = threshold, max_sentences, assert_threshold
 
     def reply(self, question: str, hits: list[Hit],
               ranking: list[PartRanking]) -> Iterator[str | Answer]:
@@ -67,26 +83,28 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: list[Hit], ranking: list[PartRanking]) -> Answer:
         answered = [p for p in ranking if p.ranked and not declines([p], self.threshold)]  # part by part
         if not answered:
-            return decline(question, hits, NO_PASSAGE)
+            return decline(question, hits, NO_PASSAGE, ranking=ranking)
         limit = self.max_sentences if len(ranking) == 1 else 1
         groups: list[list[Evidence]] = []
-        shorts: list[list[str]] = []
+        shorts: list[str] = []
         undated: list[str] = []
         for part in answered:
-            for item in _select(part, limit):
+            for rank, item in enumerate(_select(part, limit)):
                 c = item.candidate
-                short = short_answer(part.info.kind, c.text, part.info.text)
-                short = annotate(short, c.hit.date)[0] if short else None
-                same = [i for i, g in enumerate(groups) if (g[0].hit.chunk.source, g[0].start) == (c.hit.chunk.source, c.start)]
-                if same:  # one sentence answers two parts: quoted once, both short answers first
-                    shorts[same[0]] += [short] if short and short not in shorts[same[0]] else []
-                    continue
+                # A bold short answer is a promise: only the best sentence's typed span, when it is sure enough.
+                if rank == 0 and part.reading and part.reading.short and part.assertion >= self.assert_threshold:
+                    shorts += [part.reading.short] if part.reading.short not in shorts else []
+                if any((g[0].hit.chunk.source, g[0].start) == (c.hit.chunk.source, c.start) for g in groups):
+                    continue  # one sentence answers two parts: quoted once
                 groups.append(_same_fact_group(item, part))
-                shorts.append([short] if short else [])
                 undated += annotate(c.text, c.hit.date)[1]
-        text, citations = compose(groups, shorts)
-        return Answer(question, text, abstained=False, citations=tuple(citations), hits=tuple(hits),
-                      answerer=self.name, notice=_notice(ranking, answered, undated))
+        sentences, citations = compose(groups)
+        # The bold answers the whole question or nothing: a part left unasserted would make it a half-promise.
+        whole = all(p.reading and p.reading.short and p.assertion >= self.assert_threshold for p in ranking)
+        short = "; ".join(shorts) if shorts and whole else None
+        return Answer(question, plain_text(short, sentences), abstained=False, citations=tuple(citations),
+                      hits=tuple(hits), answerer=self.name, notice=_notice(ranking, answered, undated),
+                      status=ANSWERED if short else PASSAGES, short_answer=short, sentences=sentences)
 
 
 def _select(part: PartRanking, limit: int) -> list[Scored]:
@@ -122,6 +140,10 @@ def _evidence(item: Scored) -> Evidence:
 
 def _notice(ranking: list[PartRanking], answered: list[PartRanking], undated: list[str]) -> str | None:
     notes = []
+    for part in answered:
+        names = unmet(part.info, part.ranked[0].candidate)
+        if names:  # the closest passage speaks of something else: say what it does not say
+            notes.append(f"The closest passage does not say this of {' or '.join(names)}.")
     missing = [p.info.asked for p in ranking if p not in answered]
     if missing:
         said = ", ".join(p.info.asked for p in answered)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answer.reldates import annotate
-from rag.records import Citation, Hit
+from rag.answer.reldates import date_notes
+from rag.records import Citation, Hit, Sentence
 from rag.text import balance_quotes
 
 
@@ -18,11 +18,11 @@ class Evidence:
     text: str
 
 
-_LEAD = re.compile(r"^((?:\*\*[^*]+\*\*(?:; )?)+) — ")  # what compose puts before a quote: "**7,000 troops** — "
+_LEAD = re.compile(r"^((?:\*\*[^*]+\*\*(?:; )?)+) — ")  # how an LLM is shown to open: "**7,000 troops** — "
 
 
 def split_lead(text: str) -> tuple[list[str], str]:
-    """(the short answers an answer opens with, the rest): for renderers to bold, for checks to skip."""
+    """(the short answers an LLM's text opens with, the rest): read once, where an LLM's words become records."""
     m = _LEAD.match(text)
     return (re.findall(r"\*\*([^*]+)\*\*", m.group(1)), text[m.end():]) if m else ([], text)
 
@@ -31,31 +31,48 @@ def year_of(date: str | None) -> str | None:
     return date[:4] if date and date[:4].isdigit() else None
 
 
-def compose(groups: list[list[Evidence]], shorts: list[list[str]] | None = None) -> tuple[str, list[Citation]]:
-    """Answer text: for each group its short answer in bold (when there is one), then its first
-    sentence with relative dates resolved, prefixed by its year(s) when the sources span several
-    years, and one [n] per article stating it; plus the numbered citations."""
+def compose(groups: list[list[Evidence]]) -> tuple[tuple[Sentence, ...], list[Citation]]:
+    """For each group its first sentence (quotes balanced, relative dates resolved as notes, its
+    sources' years when the answer's sources span several years), with one [n] per article stating
+    it; plus the numbered citations."""
     citations: list[Citation] = []
     years = {year_of(ev.hit.date) for group in groups for ev in group}
-    parts = []
-    for group, short in zip(groups, shorts or [[]] * len(groups)):
-        markers = ""
+    sentences = []
+    for group in groups:
+        markers: list[int] = []
         for ev in group:  # one citation per passage: a passage cited again keeps its number
             cited = next((c for c in citations if (c.source, c.start) == (ev.hit.chunk.source, ev.start)), None)
             if cited is None:
                 cited = to_citation(len(citations) + 1, ev)
                 citations.append(cited)
-            markers += f"[{cited.marker}]" if f"[{cited.marker}]" not in markers else ""
-        note = _year_note(group) if len(years) > 1 else ""
-        lead = "; ".join(f"**{s}**" for s in short) + " — " if short else ""
-        sentence = balance_quotes(annotate(group[0].text.strip(), group[0].hit.date)[0])
-        parts.append(f"{lead}{note}{sentence} {markers}")
-    return " ".join(parts), citations
+            markers += [cited.marker] if cited.marker not in markers else []
+        text = balance_quotes(group[0].text.strip())
+        noted = sorted({year_of(ev.hit.date) or "year not given" for ev in group}) if len(years) > 1 else []
+        sentences.append(Sentence(text, tuple(markers), years=tuple(noted), dates=date_notes(text, group[0].hit.date)))
+    return tuple(sentences), citations
 
 
-def _year_note(group: list[Evidence]) -> str:
-    years = sorted({year_of(ev.hit.date) or "year not given" for ev in group})
-    return f"({', '.join(years)}) "
+def with_dates(s: Sentence) -> str:
+    """The sentence with each relative date followed by the date it means: "on Wednesday [19 May 2021]"."""
+    text, pos = s.text, 0
+    for said, meant in s.dates:
+        at = text.find(said, pos)
+        if at >= 0:
+            text = f"{text[:at + len(said)]} [{meant}]{text[at + len(said):]}"
+            pos = at + len(said) + len(meant) + 3
+    return text
+
+
+def plain_text(short_answer: str | None, sentences: tuple[Sentence, ...]) -> str:
+    """The answer as one plain string (the JSON `answer` field, what a terminal streams):
+    "**short** — (2017, 2021) sentence [date note] [1] …"."""
+    parts = []
+    for s in sentences:
+        note = f"({', '.join(s.years)}) " if s.years else ""
+        markers = "".join(f"[{m}]" for m in s.markers)
+        parts.append(f"{note}{with_dates(s)} {markers}".rstrip())
+    lead = f"**{short_answer}** — " if short_answer else ""
+    return lead + " ".join(parts)
 
 
 def to_citation(marker: int, ev: Evidence) -> Citation:

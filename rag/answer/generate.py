@@ -18,9 +18,9 @@ from rag.answer.cite import Evidence, to_citation
 from rag.answer.injection import Screen, make_screen, without_instructions
 from rag.answer.llm import Backend
 from rag.answer.rank import PartRanking
-from rag.answer.verify import split_claims, support_score
+from rag.answer.verify import from_text, support_score
 from rag.errors import BackendError
-from rag.records import Answer, Hit
+from rag.records import ANSWERED, Answer, Hit
 from rag.text import sentence_spans
 
 NOT_FOUND = "NOT IN SOURCES"
@@ -71,7 +71,7 @@ class GenerativeAnswerer:
         for token in self.stream(question, hits):
             parts.append(token)
             yield token
-        yield self.finish(question, hits, "".join(parts))
+        yield self.finish(question, hits, "".join(parts), ranking)
 
     def stream(self, question: str, hits: list[Hit]) -> Iterator[str]:
         """Tokens as the model writes them; BackendError naming the server on failure or timeout."""
@@ -87,18 +87,18 @@ class GenerativeAnswerer:
         except Exception as exc:  # httpx/openai/ollama errors differ by backend; all mean the same to a user
             raise BackendError(f"LLM at {self.backend.where} failed: {type(exc).__name__}: {exc}") from None
 
-    def finish(self, question: str, hits: list[Hit], text: str) -> Answer:
+    def finish(self, question: str, hits: list[Hit], text: str, ranking: list[PartRanking] = ()) -> Answer:
         """Turn the model's text into an Answer whose citations quote the sentences it relied on."""
         text = text.strip()
         if not text or NOT_FOUND.lower() in text.lower():
-            return decline(question, hits, "the model found no answer in the sources", self.name)
-        claims = split_claims(text)
+            return decline(question, hits, "the model found no answer in the sources", self.name, ranking)
+        short, sentences = from_text(text)  # where the model's words become records, once
         citations = []
-        for n in sorted({m for _, marks in claims for m in marks if 1 <= m <= len(hits)}):
-            said = " ".join(c for c, marks in claims if n in marks)
+        for n in sorted({m for s in sentences for m in s.markers if 1 <= m <= len(hits)}):
+            said = " ".join(s.text for s in sentences if n in s.markers)
             citations.append(to_citation(n, best_sentence(hits[n - 1], said, self.screen)))
         return Answer(question, text, abstained=False, citations=tuple(citations), hits=tuple(hits),
-                      answerer=self.name)
+                      answerer=self.name, status=ANSWERED, short_answer=short, sentences=sentences)
 
 
 def best_sentence(hit: Hit, claim: str, screen: Screen) -> Evidence:

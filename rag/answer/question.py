@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rag.text import STOPWORDS, content_terms, fold, words
 
-_WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old| far| big| large)?|by how (?:much|many)|in which \w+|in what \w+)"
+_WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old| far| big| large)?|by how (?:much|many)|(?:in|for|from|to) how many|in which \w+|in what \w+)"
 _MONEY = r"\b(money|cost|costs|price|paid|pay|raise|raised|spend|spent|worth|fund|funds|budget|fine|fined|salary|compensation)\b"
 _ORG_NOUNS = r"(company|companies|firm|organisation|organization|group|party|agency|team|club|airline|bank|union|body|newspaper|network)"
 _PLACE_NOUNS = r"(city|country|countries|town|region|province|state|area|village|suburb|island|capital|building|port|street|location)"
@@ -68,7 +68,7 @@ def parts(question: str) -> list[str]:
     if len(pieces) == 2 and all(len(p.split()) >= 2 for p in pieces) and re.match(_WH, pieces[0], re.I):
         first, second = pieces
         # The second clause often leans on the first ("and by how much?"): keep the first as context.
-        context = "" if len(second.split()) >= 4 else f" ({first})"
+        context = "" if len(second.split()) >= 4 and not re.match(r"(?:in|for|from|to|by) ", second, re.I) else f" ({first})"
         return [f"{first}?", f"{second[:1].upper()}{second[1:]}{context}?"]
     return [question]
 

@@ -15,8 +15,12 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from rag.answer.constraints import constraint_share
+from rag.answer.entities import entities
+from rag.answer.facts import known
 from rag.answer.features import NAMES, Candidate, first_stage, lexical, matrix, sigmoid, weights
 from rag.answer.question import QuestionInfo, analyze, parts
+from rag.answer.spans import typed_span
 from rag.embed import Embedder
 from rag.records import Hit
 from rag.text import is_instruction, sentence_spans
@@ -41,18 +45,47 @@ class Scored:
 class PartRanking:
     info: QuestionInfo
     ranked: tuple[Scored, ...]  # best first
-    confidence: float = 0.0  # the answerability model's probability that the best sentence answers the part
+    confidence: float = 0.0  # the calibrated probability that the best sentence answers the part
+    reading: Reading | None = None  # how the best sentence reads as the answer
+    assertion: float = 0.0  # the calibrated probability that its short answer is right (0: no typed span, or names unmet)
 
 
-def answer_features(ranked: list[tuple[float, np.ndarray]]) -> np.ndarray:
-    """Question-level features of the best sentence (score, row of NAMES) against the runner-up:
-    is the best sentence good enough to answer with at all?"""
-    (best, row), runner = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0.0)
-    pick = [row[NAMES.index(n)] for n in ANSWER_NAMES[1:-1]]
-    return np.array([_logit(best), *pick, _logit(best) - _logit(runner)])
+def answer_features(ranked: list[tuple[float, np.ndarray]], best: Reading) -> np.ndarray:
+    """Question-level features of the best sentence (score, row of NAMES) against the runner-up, and
+    how it reads as an answer: is the best sentence good enough to answer with at all?"""
+    (top, row), runner = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0.0)
+    pick = [row[NAMES.index(n)] for n in ANSWER_NAMES[1:-3]]
+    return np.array([_logit(top), *pick, _logit(top) - _logit(runner), best.near, best.fit])
 
 
-ANSWER_NAMES = ("logit", "sim", "hit", "cov_sent", "cov_ctx", "ent_article", "holds", "miss_sent", "miss_ctx", "type_miss", "margin")
+ANSWER_NAMES = ("logit", "sim", "hit", "cov_sent", "cov_ctx", "ent_article", "holds", "miss_sent", "miss_ctx",
+                "type_miss", "margin", "near", "span_fit")
+
+
+ASSERT_NAMES = ("logit", "span_fit", "cov_sent", "miss_sent")
+
+
+def assert_features(confidence: float, reading: Reading, row: np.ndarray, kind: str | None) -> np.ndarray:
+    """What the assertion model reads: how sure the answer is, how well its span fits, how much of the
+    question its sentence covers (row: the sentence's features), and the kind of fact asked for."""
+    cover = [row[NAMES.index(n)] for n in ASSERT_NAMES[2:4]]
+    return np.array([_logit(confidence), reading.fit, *cover])
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a sentence reads as the answer to a part: its typed short answer (None: no span of the asked
+    type), how well that span fits the question, and the share of the question's names that hold near it."""
+
+    short: str | None
+    fit: float
+    near: float
+
+
+def read(info: QuestionInfo, cand: Candidate) -> Reading:
+    span = typed_span(info.kind, cand.text, info.text, cand.hit.date, entities(cand.text))
+    fit = span.fit if span else (0.5 if not known(info.kind) else 0.0)
+    return Reading(span.text if span else None, fit, constraint_share(info, cand))
 
 
 def _logit(p: float) -> float:
@@ -66,7 +99,10 @@ class Model:
     intercept: float
     answer_coef: np.ndarray  # answerability over ANSWER_NAMES
     answer_intercept: float
-    threshold: float  # on answerability, chosen on out-of-fold scores (scripts/train_ranker.py)
+    threshold: float  # on answerability: below it, declined; chosen on out-of-fold scores (scripts/train_ranker.py)
+    assert_coef: np.ndarray  # assertion over ASSERT_NAMES: is the short answer right?
+    assert_intercept: float
+    assert_threshold: float  # on assertion: at or above it, the short answer is asserted in bold
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         return sigmoid(x @ self.coef + self.intercept) if len(x) else np.zeros(0)
@@ -74,14 +110,26 @@ class Model:
     def answerable(self, features: np.ndarray) -> float:
         return float(sigmoid(np.array([features @ self.answer_coef + self.answer_intercept]))[0])
 
+    def asserts(self, confidence: float, reading: Reading, row: np.ndarray, kind: str | None) -> float:
+        """The probability that the reading's short answer is right; 0 without one, or when a name of
+        the question does not hold near it."""
+        if reading.short is None or reading.near < 1.0:
+            return 0.0
+        x = assert_features(confidence, reading, row, kind)
+        return float(sigmoid(np.array([x @ self.assert_coef + self.assert_intercept]))[0])
+
 
 @lru_cache(maxsize=4)
 def load_model(path: Path = WEIGHTS) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(data["features"]) != NAMES:
-        raise RuntimeError(f"{path}: trained on features {data['features']}, this code computes {list(NAMES)}")
-    return Model(np.array(data["coef"], dtype=np.float64), float(data["intercept"]),
-                 np.array(data["answer_coef"], dtype=np.float64), float(data["answer_intercept"]), float(data["threshold"]))
+    trained = (tuple(data["features"]), tuple(data["answer_features"]), tuple(data.get("assert_features", ())))
+    if trained != (NAMES, ANSWER_NAMES, ASSERT_NAMES):
+        raise RuntimeError(f"{path}: trained on features {trained}, this code computes "
+                           f"{(NAMES, ANSWER_NAMES, ASSERT_NAMES)}: run scripts/train_ranker.py")
+    vector = lambda key: np.array(data[key], dtype=np.float64)  # noqa: E731
+    return Model(vector("coef"), float(data["intercept"]), vector("answer_coef"), float(data["answer_intercept"]),
+                 float(data["threshold"]), vector("assert_coef"), float(data["assert_intercept"]),
+                 float(data["assert_threshold"]))
 
 
 def candidates(hits: list[Hit], articles: dict[str, str] | None = None) -> list[Candidate]:
@@ -143,5 +191,6 @@ class SentenceRanker:
                         key=lambda r: -r.score)
         if not ranked:
             return PartRanking(info, ())
-        sure = model.answerable(answer_features([(r.score, r.features) for r in ranked[:2]]))
-        return PartRanking(info, tuple(ranked), sure)
+        reading = read(info, ranked[0].candidate)
+        sure = model.answerable(answer_features([(r.score, r.features) for r in ranked[:2]], reading))
+        return PartRanking(info, tuple(ranked), sure, reading, model.asserts(sure, reading, ranked[0].features, info.kind))

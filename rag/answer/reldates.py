@@ -23,6 +23,12 @@ def strip_notes(text: str) -> str:
     return NOTE.sub("", text)
 
 
+def date_notes(sentence: str, article_date: str | None) -> tuple[tuple[str, str], ...]:
+    """Each relative date of `sentence` that the article's date resolves, with the date it means."""
+    return tuple((m.group(0), note) for m in _EXPR.finditer(sentence)
+                 if _relative(m) and (note := resolve(m.group(0), article_date)) is not None)
+
+
 def annotate(sentence: str, article_date: str | None) -> tuple[str, list[str]]:
     """(sentence with each relative date followed by its date, the relative dates left unresolved)."""
     out, unresolved, pos = [], [], 0

@@ -12,25 +12,23 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from rag.answer.cite import split_lead
+from rag.answer.cite import plain_text, split_lead
 from rag.answer.injection import Screen, without_instructions
-from rag.answer.reldates import strip_notes
-from rag.records import Answer
+from rag.records import ANSWERED, PASSAGES, Answer, Sentence
 from rag.text import content_terms, numbers, sentence_spans
 
 SUPPORT_THRESHOLD = 0.6
 INSTRUCTION_NOTICE = ("a sentence of this answer rests only on instruction-like text planted in a source "
                       "(a possible prompt injection); do not trust it")
 _CLAIM = re.compile(r"(.+?)((?:\s*\[\d+\])+)\s*([.!?…]?)(?=\s|$)", re.S)
-_YEAR_NOTE = re.compile(r"^\((?:\d{4}|year not given)(?:, (?:\d{4}|year not given))*\)\s*")  # added by cite.compose
-_MARKER = re.compile(r"\s?\[(\d+)\]")
 
 Embed = Callable[[list[str]], np.ndarray]
 
 
 def split_claims(answer: str) -> list[tuple[str, list[int]]]:
-    """(sentence, [markers]) for each sentence of an answer, "claim [1]." and "claim. [1]" alike;
-    markers belong to the sentence they follow, and a sentence without any gets []."""
+    """(sentence, [markers]) for each sentence of an LLM's answer, "claim [1]." and "claim. [1]" alike;
+    markers belong to the sentence they follow, and a sentence without any gets []. Where an LLM's
+    words become records (rag.answer.generate); our own answers are records from the start."""
     out: list[tuple[str, list[int]]] = []
     pos = 0
     for m in _CLAIM.finditer(answer):
@@ -41,11 +39,16 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     return out
 
 
+def from_text(text: str) -> tuple[str | None, tuple[Sentence, ...]]:
+    """An LLM's answer as records: its bold lead (the short answer, if it wrote one) and its sentences."""
+    leads, rest = split_lead(text.strip())
+    return "; ".join(leads) or None, tuple(Sentence(c, tuple(marks)) for c, marks in split_claims(rest))
+
+
 def _add_sentences(segment: str, markers: list[int], out: list[tuple[str, list[int]]]) -> None:
     spans = sentence_spans(segment)
     for i, (s, e) in enumerate(spans):
-        # The short answer repeats words of the quote; the notes are ours: neither is a claim.
-        claim = _YEAR_NOTE.sub("", split_lead(strip_notes(segment[s:e].strip()))[1])
+        claim = segment[s:e].strip()
         if claim:
             out.append((claim, markers if i == len(spans) - 1 else []))
 
@@ -65,33 +68,40 @@ def is_supported(claim: str, passages: Sequence[str]) -> bool:
     return support_score(claim, passages) >= SUPPORT_THRESHOLD
 
 
-def drop_invalid_markers(text: str, valid: set[int]) -> str:
-    """Remove [n] markers that name no listed source."""
-    return _MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", text)
-
-
 def verify(answer: Answer, passages: dict[int, str], embed: Embed | None = None,
            screen: Screen | None = None) -> Answer:
-    """The answer with invalid markers removed, unsupported sentences listed, and `grounded`
-    set: each sentence's support is 0.5 lexical + 0.5 embedding similarity to what it cites.
-    With a `screen`, what it flags as instructions supports nothing, and a sentence that only
-    such text supports (an answer obeying a planted instruction) is named in the notice."""
+    """The answer with markers that name no listed source dropped, each sentence marked supported or
+    not, the short answer checked against the passages its sentences cite (an unstated short answer
+    loses its bold and is listed as unsupported), and `grounded` set: each sentence's support is 0.5
+    lexical + 0.5 embedding similarity to what it cites. With a `screen`, what it flags as instructions
+    supports nothing, and a sentence that only such text supports (an answer obeying a planted
+    instruction) is named in the notice."""
     if answer.abstained:
         return replace(answer, grounded=1.0, unsupported=())
-    text = drop_invalid_markers(answer.text, set(passages))
-    claims = split_claims(text)
     data = {n: without_instructions(p, screen) for n, p in passages.items()} if screen else passages
-    cited = [([passages[m] for m in marks if m in passages], [data[m] for m in marks if m in data])
-             for _, marks in claims]  # (as written, without flagged sentences) per claim
-    obeyed = {c for (c, _), (full, clean) in zip(claims, cited) if is_supported(c, full) and not is_supported(c, clean)}
-    scores = [0.0 if claim in obeyed else _support(claim, clean, embed) for (claim, _), (_, clean) in zip(claims, cited)]
-    unsupported = tuple(c for (c, _), s in zip(claims, scores) if s < SUPPORT_THRESHOLD)
-    grounded = float(np.mean(scores)) if scores else 0.0
-    markers = {int(m) for m in re.findall(r"\[(\d+)\]", text)}
-    first = next((c for c, _ in claims if c in obeyed), None)
-    notice = f"{INSTRUCTION_NOTICE}: {first!r}" if first else answer.notice
-    return replace(answer, text=text, unsupported=unsupported, grounded=round(grounded, 3), notice=notice,
-                   citations=tuple(c for c in answer.citations if c.marker in markers))
+    sentences, scores, obeyed = [], [], None
+    for s in answer.sentences:
+        marks = tuple(m for m in s.markers if m in passages)
+        full, clean = [passages[m] for m in marks], [data[m] for m in marks]
+        followed = is_supported(s.text, full) and not is_supported(s.text, clean)
+        obeyed = obeyed or (s.text if followed else None)
+        score = 0.0 if followed else _support(s.text, clean, embed)
+        sentences.append(replace(s, markers=marks, supported=score >= SUPPORT_THRESHOLD))
+        scores.append(score)
+    short = answer.short_answer
+    cited = [data[m] for s in sentences for m in s.markers]
+    short_ok = short is None or is_supported(short, cited) or any(short in p for p in cited)
+    unsupported = ([] if short_ok else [short]) + [s.text for s in sentences if not s.supported]
+    notice = f"{INSTRUCTION_NOTICE}: {obeyed!r}" if obeyed else answer.notice
+    if not short_ok:
+        notice = " ".join(n for n in (notice, f"The short answer “{short}” is not stated by the cited sources.") if n)
+    markers = {m for s in sentences for m in s.markers}
+    kept = short if short_ok else None
+    # An extractive answer is "answered" by its short answer alone: without it, what is left are the passages.
+    status = PASSAGES if answer.status == ANSWERED and answer.answerer == "extractive" and kept is None else answer.status
+    return replace(answer, text=plain_text(kept, tuple(sentences)), sentences=tuple(sentences), short_answer=kept,
+                   unsupported=tuple(unsupported), grounded=round(float(np.mean(scores)) if scores else 0.0, 3),
+                   notice=notice, status=status, citations=tuple(c for c in answer.citations if c.marker in markers))
 
 
 def _support(claim: str, cited: list[str], embed: Embed | None) -> float:

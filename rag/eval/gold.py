@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import InputError
+from rag.records import ANSWERED, DECLINED, PASSAGES
+
+OUTCOMES = (ANSWERED, PASSAGES, DECLINED)
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class GoldItem:
     follows: str | None = None
     standalone: str | None = None
     synthetic: bool = False
+    expected: str = ""  # the outcome a reader should get: answered | passages | declined (default: by `answerable`)
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -79,10 +83,13 @@ def _item(row: dict, where: str) -> GoldItem:
             raise InputError(f"{where}: field {key!r} must be a list of strings")
     if answerable and not lists["gold_sources"]:
         raise InputError(f"{where}: an answerable question needs 'gold_sources'")
+    expected = row.get("expected") or ("answered" if answerable else "declined")
+    if expected not in OUTCOMES:
+        raise InputError(f"{where}: field 'expected' must be one of {', '.join(OUTCOMES)}, got {expected!r}")
     return GoldItem(
         id=str(row.get("id") or where.rsplit(":", 1)[-1]), question=question.strip(), answerable=answerable,
         gold_sources=tuple(lists["gold_sources"]), evidence=tuple(lists["evidence"]),
         reference=str(row.get("reference") or ""), key_facts=tuple(lists["key_facts"]),
         kind=str(row.get("kind") or "fact"), follows=row.get("follows"), standalone=row.get("standalone"),
-        synthetic=bool(row.get("synthetic", False)),
+        synthetic=bool(row.get("synthetic", False)), expected=expected,
     )

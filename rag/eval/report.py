@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rag.eval.metrics import bootstrap_delta
+from rag.eval.outcomes import risk_coverage
 from rag.eval.run import ANSWER_KEYS, RETRIEVAL_KEYS, summarize, tradeoff, wrong_answers
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
@@ -29,13 +30,31 @@ def write_run(folder: Path, rows: list[dict], summary: dict, settings: dict, gol
     lines = [f"# Eval: {folder.name}", "", _settings_line(settings), "", "| metric | value |", "|---|---|"]
     lines += [f"| {k} | {fmt(summary.get(k))} |" for k in ["questions", "answerable", "unanswerable"] + RETRIEVAL_KEYS
               + ANSWER_KEYS + ["declined_unanswerable", "latency_p50_ms", "latency_p95_ms"]]
+    lines += _outcome_lines(summary)
     lines += ["", "![metrics](metrics.png)", "", "![latency](latency.png)", ""]
     if all("confidence" in r for r in rows):
         lines += _tradeoff_lines(folder, rows, settings)
+        _risk_plot(folder / "risk_coverage.png", risk_coverage(rows))
+        lines += ["## Risk and coverage", "", "Questions answered (coverage) against the share of them answered "
+                  "wrongly (risk), as the decline threshold moves over the confidences seen.", "",
+                  "![risk-coverage](risk_coverage.png)", ""]
     if gold is not None:
         lines += _wrong_lines(wrong_answers(rows, {g.id: g for g in gold}))
     (folder / "report.md").write_text("\n".join(lines))
     return folder
+
+
+def _outcome_lines(summary: dict) -> list[str]:
+    """What a user would see: the bold short answers, and each question's outcome."""
+    lines = ["", "## What a reader sees", "",
+             f"Short answers right: **{fmt(summary.get('assertion_precision'))}** of those given (assertion "
+             f"precision); right short answers for **{fmt(summary.get('assertion_coverage'))}** of answerable "
+             f"questions (coverage); no short answer for **{fmt(summary.get('unanswerable_no_short'))}** of "
+             f"unanswerable questions; outcome as the gold set expects: {fmt(summary.get('outcome_as_expected'))}.",
+             "", "| questions | answered | passages | declined |", "|---|---|---|---|"]
+    for who in ("answerable", "unanswerable"):
+        lines.append(f"| {who} | " + " | ".join(fmt(summary.get(f"{who}_{s}")) for s in ("answered", "passages", "declined")) + " |")
+    return lines
 
 
 def _tradeoff_lines(folder: Path, rows: list[dict], settings: dict) -> list[str]:
@@ -93,8 +112,8 @@ def _sweep_table(folder: Path, runs: list[tuple[dict, dict]]) -> None:
     (folder / "report.md").write_text("\n".join(lines))
 
 
-SUITE_KEYS = ["key_fact_accuracy", "false_decline", "declined_unanswerable", "citation_source_precision",
-              "article_hit", "latency_p50_ms"]
+SUITE_KEYS = ["key_fact_accuracy", "false_decline", "declined_unanswerable", "assertion_precision",
+              "assertion_coverage", "unanswerable_no_short", "citation_source_precision", "article_hit", "latency_p50_ms"]
 
 
 def write_suite(folder: Path, runs: list[tuple[dict, list[dict]]], settings: dict) -> dict[str, dict]:
@@ -108,8 +127,8 @@ def write_suite(folder: Path, runs: list[tuple[dict, list[dict]]], settings: dic
 
 def suite_table(table: dict[str, dict]) -> str:
     """The suite's summaries as a fixed-width table, one gold set a row."""
-    lines = [f"{'set':22}" + "".join(f"{k[:22]:>24}" for k in SUITE_KEYS)]
-    lines += [f"{name:22}" + "".join(f"{fmt(s.get(k)):>24}" for k in SUITE_KEYS) for name, s in table.items()]
+    lines = [f"{'set':22}" + "".join(f"{k:>{len(k) + 2}}" for k in SUITE_KEYS)]
+    lines += [f"{name:22}" + "".join(f"{fmt(s.get(k)):>{len(k) + 2}}" for k in SUITE_KEYS) for name, s in table.items()]
     return "\n".join(lines)
 
 
@@ -168,7 +187,8 @@ def _figure(path: Path, size: tuple[float, float]):
 
 
 def _bar_plot(path: Path, summary: dict) -> None:
-    keys = [k for k in TABLE_KEYS if not k.startswith("latency") and summary.get(k) is not None]
+    keys = [k for k in TABLE_KEYS + ["assertion_precision", "assertion_coverage"]
+            if not k.startswith("latency") and summary.get(k) is not None]
     with _figure(path, (9, 4)) as ax:
         ax.barh(keys, [summary[k] for k in keys], color="#4c72b0")
         ax.set_xlim(0, 1)
@@ -191,6 +211,15 @@ def _tradeoff_plot(path: Path, table: list[dict]) -> None:
         ax.set_xlabel("decline threshold")
         ax.set_ylim(0, 1.05)
         ax.legend(fontsize=8)
+
+
+def _risk_plot(path: Path, curve: list[dict]) -> None:
+    with _figure(path, (6, 4)) as ax:
+        ax.plot([c["coverage"] for c in curve], [c["risk"] for c in curve], marker=".", color="#c44e52")
+        ax.set_xlabel("coverage (share of questions answered)")
+        ax.set_ylabel("risk (share of answers wrong)")
+        ax.set_xlim(0, 1.02)
+        ax.set_ylim(0, 1.02)
 
 
 def _sweep_plot(path: Path, runs: list[tuple[dict, dict]]) -> None:

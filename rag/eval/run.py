@@ -9,9 +9,10 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from rag.answer.verify import SUPPORT_THRESHOLD, is_supported, split_claims, support_score
+from rag.answer.verify import SUPPORT_THRESHOLD, is_supported, support_score
 from rag.errors import InputError
 from rag.eval.gold import GoldItem, load_gold
+from rag.eval.outcomes import assertion_metrics
 from rag.eval.metrics import (
     covered,
     has_fact,
@@ -99,6 +100,9 @@ def score_item(item: GoldItem, answer: Answer, k: int, article_text: Callable[[s
     hits = list(answer.hits)
     row = {"id": item.id, "kind": item.kind, "answerable": item.answerable, "question": item.question,
            "answer": answer.text, "abstained": answer.abstained, "latency_ms": answer.latency_ms,
+           "status": answer.status, "short_answer": answer.short_answer, "expected": item.expected,
+           "short_right": bool(answer.short_answer and item.answerable and item.key_facts
+                               and key_fact_accuracy(answer.short_answer, item.key_facts)),
            "confidence": round(answer.confidence, 4),
            "retrieved": [{"chunk_id": h.chunk.id, "source": h.chunk.source, "start": h.chunk.start,
                           "end": h.chunk.end, "score": round(h.score, 4)} for h in hits],
@@ -154,7 +158,7 @@ def _answer_metrics(item: GoldItem, answer: Answer) -> dict:
         return {"key_fact_accuracy": 0.0, "token_f1": 0.0, "false_decline": 1.0}
     quotes = {c.marker: c.quote for c in answer.citations}
     sources = {c.marker: c.source for c in answer.citations}
-    claims = [(c, m) for c, m in split_claims(answer.text) if m]
+    claims = [(s.text, s.markers) for s in answer.sentences if s.markers]
     per_cite = [is_supported(claim, [quotes[m]]) for claim, marks in claims for m in marks if m in quotes]
     per_claim = [support_score(claim, [quotes[m] for m in marks if m in quotes]) for claim, marks in claims]
     cited_sources = [sources[m] for _, marks in claims for m in marks if m in sources]
@@ -178,6 +182,7 @@ def summarize(rows: list[dict]) -> dict:
         values = [r[key] for r in answerable if r.get(key) is not None and r.get(key) == r.get(key)]
         out[key] = round(mean(values), 4) if values else None
     out["declined_unanswerable"] = round(mean([r["declined"] for r in unanswerable]), 4) if unanswerable else None
+    out.update(assertion_metrics(rows))
     latencies = [r["latency_ms"] for r in rows]
     out["latency_p50_ms"] = round(percentile(latencies, 50), 1)
     out["latency_p95_ms"] = round(percentile(latencies, 95), 1)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 import re
 
-from rag.answer.cite import split_lead
 from rag.dates import human_date
-from rag.records import Answer, Citation
+from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation
+from rag.render import CLOSEST_LABEL, PASSAGES_LABEL, sentence_words
 
 CSS = """
 .transcript {display:flex; flex-direction:column; gap:14px; font-size:15px; line-height:1.55}
@@ -16,6 +16,8 @@ CSS = """
 .turn-a {background:#fff; border:1px solid #e3e5e8; border-radius:12px; padding:10px 14px}
 .turn-a.declined {background:#fbf7ec; border-color:#e8d9a8; color:#5c4b12}
 .declined-label {font-weight:600; margin-right:6px}
+.closest-label, .passages-label {font-size:13px; font-weight:600; color:#55606e; margin:8px 0 4px}
+.turn-a.passages {border-style:dashed}
 .rewritten {font-size:13px; color:#55606e; margin-bottom:4px}
 .notice {font-size:13px; color:#8a5300; margin-bottom:4px}
 a.cite {text-decoration:none; font-weight:600; color:#1d4ed8; padding:0 1px}
@@ -93,37 +95,48 @@ def answer_html(answer: Answer, turn: int, articles: dict[str, str]) -> str:
         head += f'<div class="rewritten">Asked as: {esc(answer.rewritten)}</div>'
     if answer.notice:
         head += f'<div class="notice">Note: {esc(answer.notice)}</div>'
-    if answer.abstained:
+    if answer.status == DECLINED:
+        closest = "".join(source_card(c, turn, articles.get(c.source), answer.closest, "near") for c in answer.closest)
+        nearest = f'<div class="closest-label">{esc(CLOSEST_LABEL)}</div><div class="sources">{closest}</div>' if closest else ""
         return (f'<div class="turn-a declined">{head}<span class="declined-label">Not in the articles.</span>'
-                f'{esc(answer.text)}</div>')
+                f'{esc(answer.text)}{nearest}</div>')
     body = _marked_text(answer, turn)
+    if answer.status == PASSAGES:
+        head += f'<div class="passages-label">{esc(PASSAGES_LABEL)}</div>'
     cards = "".join(source_card(c, turn, articles.get(c.source), answer.citations) for c in answer.citations)
-    return f'<div class="turn-a">{head}<div class="answer">{body}</div><div class="sources">{cards}</div></div>'
+    kind = " passages" if answer.status == PASSAGES else ""
+    return f'<div class="turn-a{kind}">{head}<div class="answer">{body}</div><div class="sources">{cards}</div></div>'
+
+
+_UNSUPPORTED = 'title="Not supported by its cited source"'
 
 
 def _marked_text(answer: Answer, turn: int) -> str:
-    shorts, rest = split_lead(answer.text)
-    text = esc(rest)
-    for sentence in answer.unsupported:
-        s = esc(sentence.rstrip("."))
-        if s and s in text:
-            text = text.replace(s, f'<span class="unsupported" title="Not supported by its cited source">{s}</span>'
-                                   f'<span class="unsupported-mark" title="Not supported by its cited source">⚠</span>', 1)
-    if shorts:
-        text = "; ".join(f"<b>{esc(s)}</b>" for s in shorts) + " — " + text
-    return re.sub(r"\[(\d+)\]", lambda m: f'<a class="cite" href="#src-{turn}-{m.group(1)}">[{m.group(1)}]</a>', text)
+    """The answer's sentences from its records: an unsupported one marked, each [n] a link to its card."""
+    if not answer.sentences:
+        return esc(answer.text)
+    out = []
+    for s in answer.sentences:
+        words = esc(sentence_words(s))
+        if not s.supported:
+            words = f'<span class="unsupported" {_UNSUPPORTED}>{words}</span><span class="unsupported-mark" {_UNSUPPORTED}>⚠</span>'
+        links = "".join(f'<a class="cite" href="#src-{turn}-{m}">[{m}]</a>' for m in s.markers)
+        out.append(f"{words} {links}".rstrip())
+    lead = f"<b>{esc(answer.short_answer)}</b> — " if answer.status == ANSWERED and answer.short_answer else ""
+    return lead + " ".join(out)
 
 
-def source_card(c: Citation, turn: int, article: str | None, all_citations: tuple[Citation, ...]) -> str:
+def source_card(c: Citation, turn: int, article: str | None, all_citations: tuple[Citation, ...],
+                prefix: str = "src") -> str:
     meta = " · ".join(esc(x) for x in (c.publisher or "", human_date(c.date), c.source) if x)
     span = span_in(article, c)
     passage = _highlight(article, [span], window=span) if span else f"<mark>{esc(c.quote)}</mark>"
     full = ""
     if article:
         others = [s for x in all_citations if x.source == c.source and x is not c and (s := span_in(article, x))]
-        full = (f'<details class="article" data-key="{turn}-{c.marker}"><summary>Full article</summary>'
+        full = (f'<details class="article" data-key="{prefix}-{turn}-{c.marker}"><summary>Full article</summary>'
                 f'<div>{_highlight(article, others + ([span] if span else []), this=span)}</div></details>')
-    return (f'<div class="card" id="src-{turn}-{c.marker}"><div class="card-head"><b>[{c.marker}]</b> '
+    return (f'<div class="card" id="{prefix}-{turn}-{c.marker}"><div class="card-head"><b>[{c.marker}]</b> '
             f'<span class="card-title">{esc(c.title)}</span> — {meta}</div>'
             f'<div class="passage">{passage}</div>{full}</div>')
 

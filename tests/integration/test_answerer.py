@@ -10,9 +10,11 @@ UNTITLED = ("The Zorbian parliament last night elected Marta Quell as its first 
             "Quell, a former teacher, said she would reform the chamber's rules.\n")
 
 
-def test_answer_opens_with_the_number_in_bold_then_the_cited_quote(sample_rag):
-    answer = sample_rag.ask("How many students from Tajikistan study in Russia?")
-    assert answer.text.startswith("**21,000 students** — ") and "[1]" in answer.text
+def test_a_sure_answer_opens_with_its_typed_short_answer_in_bold_then_the_cited_quote(sample_rag):
+    answer = sample_rag.ask("How many Russian troops are in Tajikistan?")
+    assert answer.status == "answered" and "7,000" in answer.short_answer and answer.short_answer.endswith("troops")
+    assert answer.text.startswith(f"**{answer.short_answer}** — ") and answer.sentences[0].markers == (1, 2)
+    assert answer.short_answer in answer.citations[0].quote  # the bold is words of the quote it cites
     assert answer.unsupported == () and 0 < answer.confidence <= 1
 
 
@@ -42,10 +44,9 @@ def test_untitled_story_lead_is_quoted_and_undated_said_once(untitled_rag):
     assert answer.notice.count("undated") == 1 and "last night" in answer.notice
 
 
-def test_a_multi_part_question_answers_or_declines_each_part(untitled_rag):
+def test_a_multi_part_question_asserts_every_part_or_none(untitled_rag):
     answer = untitled_rag.ask("Who was elected speaker and by how many votes?")
-    assert answer.text.startswith("**Marta Quell**") and answer.text.count("[1]") == 1  # one sentence, quoted once
-    assert "**61 votes" in answer.text or "not how many" in answer.notice  # the second part: answered or declined
+    assert answer.short_answer == "Marta Quell; 61 votes" and answer.text.count("[1]") == 1  # one sentence, quoted once
 
 
 def test_threshold_setting_moves_the_decline_line(sample_rag):
@@ -64,7 +65,7 @@ def test_unrelated_questions_are_declined_without_citations(sample_rag, question
 @pytest.mark.parametrize("question", ["Tajikistan", "?", "troops " * 500])
 def test_one_word_and_long_questions_get_an_answer_or_a_decline(sample_rag, question):
     answer = sample_rag.ask(question)
-    assert answer.text and (answer.abstained or answer.citations)
+    assert answer.text and (answer.abstained or answer.citations) and answer.short_answer is None
 
 
 def test_planted_instructions_are_never_quoted(tmp_path, corpus_copy):

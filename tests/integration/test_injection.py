@@ -11,7 +11,7 @@ from helpers import make_rag
 from token_proxy import TokenProxy
 
 from rag.answer.injection import make_screen
-from rag.answer.verify import INSTRUCTION_NOTICE, verify
+from rag.answer.verify import INSTRUCTION_NOTICE, from_text, verify
 from rag.records import Answer, Citation
 from rag.text import is_instruction
 
@@ -75,7 +75,9 @@ def test_an_answer_that_obeys_a_planted_instruction_is_flagged_by_the_learned_sc
 
     def checked(text: str):
         cite = Citation(1, hit.chunk.source, hit.title, None, None, hit.chunk.id, hit.chunk.text, 0, 1)
-        return verify(Answer(QUESTION, text, False, (cite,)), {1: hit.chunk.text}, rag.embedder.embed, screen)
+        short, sentences = from_text(text)
+        answer = Answer(QUESTION, text, False, (cite,), answerer="openai", short_answer=short, sentences=sentences)
+        return verify(answer, {1: hit.chunk.text}, rag.embedder.embed, screen)
 
     obeying = checked("The post opens in 2099 [1].")
     assert obeying.unsupported == ("The post opens in 2099.",) and obeying.notice.startswith(INSTRUCTION_NOTICE)

@@ -65,3 +65,22 @@ def test_chunk_relevance_counts_unretrieved_evidence_chunks():
                      lambda s: text, lambda s: chunks)
     assert (row["chunk_hit"], row["chunk_recall"], row["chunk_mrr"]) == (1.0, 0.5, 1.0)
     assert row["evidence_recall"] == 0.0  # c2 alone stops mid-sentence
+
+
+def test_the_held_out_dev_set_marks_outcomes_and_its_evidence_is_verbatim():
+    folder = ROOT / "eval" / "dev-corpus"
+    items = load_gold(ROOT / "eval" / "gold-dev-heldout.jsonl")
+    texts = {p.name: build_article(load_file(SourceFile(p, folder), 10**7)).text for p in folder.iterdir()}
+    assert len(items) == 70 and {i.expected for i in items} == {"answered", "declined"}
+    for item in items:
+        assert item.expected == ("answered" if item.answerable else "declined"), item.id
+        assert all(any(ev in texts[s] for s in item.gold_sources) for ev in item.evidence), item.id
+
+
+def test_an_expected_outcome_is_one_of_the_three(tmp_path):
+    bad = tmp_path / "g.jsonl"
+    bad.write_text('{"id": "a", "question": "Q?", "answerable": false, "expected": "maybe"}\n')
+    with pytest.raises(InputError, match=r"g.jsonl:1: field 'expected' must be one of answered, passages, declined"):
+        load_gold(bad)
+    bad.write_text('{"id": "a", "question": "Q?", "answerable": false}\n')
+    assert load_gold(bad)[0].expected == "declined"

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from rag.answer.generate import build_messages
-from rag.answer.verify import INSTRUCTION_NOTICE, verify
+from rag.answer.verify import INSTRUCTION_NOTICE, from_text, verify
 from rag.records import Answer, Chunk, Citation, Hit
 
 pytestmark = pytest.mark.unit
@@ -57,7 +57,9 @@ def test_screened_sentences_never_reach_the_prompt():
 
 def answer(text: str, passage: str) -> tuple[Answer, dict[int, str]]:
     citation = Citation(1, "a0.txt", "Border deal", None, None, "c0", passage, 0, len(passage), 0.9)
-    return Answer("q", text, abstained=False, citations=(citation,), answerer="openai"), {1: passage}
+    short, sentences = from_text(text)
+    return Answer("q", text, abstained=False, citations=(citation,), answerer="openai", short_answer=short,
+                  sentences=sentences), {1: passage}
 
 
 def test_a_sentence_that_only_a_planted_instruction_supports_is_flagged():

@@ -5,7 +5,7 @@ from files import write_broken
 
 from rag.errors import LoadError
 from rag.ingest.uploads import accept_upload, safe_name
-from rag.records import Answer, Citation
+from rag.records import Answer, Citation, Sentence
 from rag.web.render import transcript
 
 
@@ -39,8 +39,9 @@ def test_uploads_are_checked_by_content_before_they_are_kept(tmp_path):
 def test_render_marks_unsupported_sentences_and_escapes_everything():
     quote = "About 7,000 troops are stationed in Tajikistan."
     cite = Citation(1, "a<b>.txt", "Title <i>x</i>", "2017-02-27", "Pub", "c", quote, 0, len(quote))
+    sentences = (Sentence(quote, (1,)), Sentence("China sends <b>9,000</b> troops.", (1,), supported=False))
     answer = Answer("Q <script>", f"{quote} [1] China sends <b>9,000</b> troops [1].", False, (cite,),
-                    unsupported=("China sends <b>9,000</b> troops.",))
+                    unsupported=("China sends <b>9,000</b> troops.",), sentences=sentences)
     html = transcript([answer], articles={"a<b>.txt": quote})
     assert 'class="unsupported"' in html and "⚠" in html
     assert "<b>9,000</b>" not in html and "<i>x</i>" not in html and "<script>" not in html
@@ -72,7 +73,7 @@ def test_a_quote_no_longer_in_the_article_is_shown_alone_never_on_another_span()
 def test_the_full_article_marks_the_cited_span_for_scrolling_and_its_panel_has_a_key():
     article = "Head line.\n\nSecond paragraph with the quote here.\n\nThird."
     html = _card(article, "the quote here", article.index("the quote here"))
-    assert 'data-key="1-1"' in html and html.count('<mark class="this">the quote here</mark>') == 1
+    assert 'data-key="src-1-1"' in html and html.count('<mark class="this">the quote here</mark>') == 1
 
 
 def test_counted_progress_says_how_many_of_how_many():
