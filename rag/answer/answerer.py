@@ -91,15 +91,15 @@ class ExtractiveAnswerer:
         for part in answered:
             for rank, item in enumerate(_select(part, limit)):
                 c = item.candidate
-                # A bold short answer is a promise: only the best sentence's typed span, when it is sure enough.
-                if rank == 0 and part.reading and part.reading.short and part.assertion >= self.assert_threshold:
-                    shorts += [part.reading.short] if part.reading.short not in shorts else []
+                if rank == 0 and part.reading and part.reading.short not in (None, *shorts):
+                    shorts.append(part.reading.short)  # the best sentence's typed span (asserted below, or not)
                 if any((g[0].hit.chunk.source, g[0].start) == (c.hit.chunk.source, c.start) for g in groups):
                     continue  # one sentence answers two parts: quoted once
                 groups.append(_same_fact_group(item, part))
                 undated += annotate(c.text, c.hit.date)[1]
         sentences, citations = compose(groups)
-        # The bold answers the whole question or nothing: a part left unasserted would make it a half-promise.
+        # A bold short answer is a promise: made only when the assertion model is sure of every part's
+        # (a part left unasserted would make it a half-promise).
         whole = all(p.reading and p.reading.short and p.assertion >= self.assert_threshold for p in ranking)
         short = "; ".join(shorts) if shorts and whole else None
         return Answer(question, plain_text(short, sentences), abstained=False, citations=tuple(citations),

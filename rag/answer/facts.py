@@ -107,8 +107,8 @@ def is_new(span: str, question: str) -> bool:
     """A span the question does not already name (answering "Who met Putin?" with "Putin" is no answer;
     "U.S." is the "US" it names)."""
     named = asked(question)
-    return any(fold(w)[:5] not in named for w in re.findall(r"[\w'’.-]+", span.replace(".", ""))
-               if w[:1].isupper() or w[:1].isdigit())
+    names = [w for w in re.findall(r"[\w'’.-]+", span.replace(".", "")) if w[:1].isupper() or w[:1].isdigit()]
+    return not names or any(fold(w)[:5] not in named for w in names)  # "tens of thousands" names nothing
 
 
 @lru_cache(maxsize=256)
@@ -151,7 +151,7 @@ def near_question(sentence: str, start: int, end: int, question: str, reach: int
 def counted_noun(question: str) -> str | None:
     """What a "how many" question counts, as a stem: "How many Russian troops are in X?" -> troop.
     The words up to the first function word; of those, the first plural one, else the first."""
-    m = _HOW_MANY.search(question)
+    m = _HOW_MANY.search(question.split(" (", 1)[0])  # not in the context a short part carries: "By how much? (How many jobs…)"
     tokens: list[str] = []
     for w in re.findall(r"[\w'’-]+", m.group(1) if m else ""):
         if w.lower() in STOPWORDS or len(tokens) == 3:

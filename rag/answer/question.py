@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rag.text import STOPWORDS, content_terms, fold, words
 
-_WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old| far| big| large)?|by how (?:much|many)|(?:in|for|from|to) how many|in which \w+|in what \w+)"
+_WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old| far| big| large)?|by how (?:much|many)|(?:in|for|from|to) how many|(?:in|on|at|by|from|for|to) (?:which|what) \w+)"
 _MONEY = r"\b(money|cost|costs|price|paid|pay|raise|raised|spend|spent|worth|fund|funds|budget|fine|fined|salary|compensation)\b"
 _ORG_NOUNS = r"(company|companies|firm|organisation|organization|group|party|agency|team|club|airline|bank|union|body|newspaper|network)"
 _PLACE_NOUNS = r"(city|country|countries|town|region|province|state|area|village|suburb|island|capital|building|port|street|location)"

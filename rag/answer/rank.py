@@ -153,6 +153,21 @@ def candidates(hits: list[Hit], articles: dict[str, str] | None = None) -> list[
     return out
 
 
+_HOLDS, _TYPE_MISS = NAMES.index("holds") - 4, NAMES.index("type_miss") - 4  # in a lexical row
+
+
+def typed(info: QuestionInfo, cand: Candidate, row: list[float]) -> list[float]:
+    """A shortlisted sentence's lexical row with "holds the kind of fact asked" read from its named
+    entities rather than patterns ("tens of thousands", "a quarter-century", a person's name); the
+    patterns stay for every other candidate, and for reasons and statements."""
+    if not known(info.kind) or info.kind in ("reason", "statement"):
+        return row
+    found = float(typed_span(info.kind, cand.text, info.text, cand.hit.date, entities(cand.text)) is not None)
+    out = list(row)
+    out[_HOLDS], out[_TYPE_MISS] = found, 1.0 - found
+    return out
+
+
 class SentenceRanker:
     """Cheap to build; the model and the embedder are used on the first question."""
 
@@ -181,7 +196,7 @@ class SentenceRanker:
         short = [cands[i] for i in order]
         vecs = self.embedder.embed([info.text] + [c.text for c in short])
         sims = vecs[1:] @ vecs[0]
-        return short, matrix(sims, short, [lex[i] for i in order]), vecs[1:]
+        return short, matrix(sims, short, [typed(info, cands[i], lex[i]) for i in order]), vecs[1:]
 
     def _rank_part(self, info: QuestionInfo, cands: list[Candidate]) -> PartRanking:
         model = load_model()

@@ -32,7 +32,7 @@ _LABELS = {"quantity": {"CARDINAL": 1.0, "QUANTITY": 1.0, "PERCENT": 1.0, "MONEY
            "org": {"ORG": 1.0}}
 _MEASURES = {"how long": {"DATE": 1.0, "TIME": 1.0, "QUANTITY": 0.75}, "how old": {"DATE": 1.0, "CARDINAL": 1.0},
              "how far": {"QUANTITY": 1.0}}
-_POINT_IN_TIME = re.compile(rf"{MONTHS}|{DAYS}|\b(?:1[89]|20)\d\d\b|\b(?:yesterday|today|tonight|ago|last|next|"
+_POINT_IN_TIME = re.compile(rf"\b(?:{MONTHS}|{DAYS})(?!\w)|\b(?:1[89]|20)\d\d\b|\b(?:yesterday|today|tonight|ago|last|next|"
                             rf"this|earlier|overnight|morning|afternoon|evening|night)\b", re.I)
 
 

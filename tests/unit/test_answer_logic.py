@@ -34,6 +34,9 @@ def test_question_analysis(question, kind, entities):
     ("Who won the final and by how much?", ["Who won the final?", "By how much (Who won the final)?"]),
     ("How many people died in the fire, and where did it start?", ["How many people died in the fire?", "Where did it start?"]),
     ("Who leads the party?", ["Who leads the party?"]),
+    ("On what date and in which country did Putin end his trip?",
+     ["On what date did Putin end his trip?", "In which country did Putin end his trip?"]),
+    ("How many people died, and in how many countries?", ["How many people died?", "In how many countries (How many people died)?"]),
     ("What did Smith and Jones say?", ["What did Smith and Jones say?"]),
 ])
 def test_multi_part_questions_are_split_into_parts(question, expected):

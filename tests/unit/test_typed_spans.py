@@ -128,3 +128,27 @@ def test_assertion_metrics_count_what_a_reader_sees():
     assert (m["assertion_precision"], m["assertion_coverage"], m["unanswerable_no_short"]) == (0.3333, 0.3333, 0.5)
     assert (m["answerable_answered"], m["answerable_passages"], m["unanswerable_declined"]) == (0.6667, 0.3333, 0.5)
     assert m["outcome_as_expected"] == 0.6
+
+
+def test_number_words_answer_and_a_span_of_decades_is_no_date():
+    s = "We can talk about tens of thousands of jihadists in the three decades since."
+    found = ents(s, ("tens of thousands", "CARDINAL"), ("the three decades", "DATE"))
+    assert typed_span("quantity", s, "How many jihadists could attack?", None, found).text == "tens of thousands of jihadists"
+    assert typed_span("date", s, "When will they attack?", None, found) is None  # "decades" is no December
+
+
+def test_a_short_part_counts_its_own_noun_not_its_contexts():
+    assert counted_noun("By how much did its annual profit rise (How many jobs does the bank plan to cut)?") is None
+
+
+def test_a_title_of_another_country_rules_the_person_out():
+    s = "“We’ll do everything to prevent any encroachments against our allies,” Russian Foreign Minister Sergei Lavrov said."
+    found = ents(s, ("Russian", "NORP"), ("Sergei Lavrov", "PERSON"))
+    assert typed_span("person", s, "Who is Tajikistan's foreign minister?", None, found) is None
+    assert typed_span("person", s, "Who is Russia's foreign minister?", None, found).text == "Sergei Lavrov"
+
+
+def test_where_wants_the_place_something_is_in_not_one_it_has_ties_to():
+    s = "A group with ties to Tehran has helped al-Qaida establish a training camp in northern Iraq, officials say."
+    found = ents(s, ("Tehran", "GPE"), ("al-Qaida", "ORG"), ("Iraq", "GPE"))
+    assert typed_span("place", s, "Where is the group based?", None, found).text == "northern Iraq"
