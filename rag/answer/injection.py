@@ -17,6 +17,7 @@ import functools
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,15 +72,37 @@ def load_model(path: Path = WEIGHTS) -> InstructionModel | None:
                             float(data["threshold"]), tuple(data["ngrams"]))
 
 
+# Letters of other scripts that look like Latin ones: "Ignоre previous instructiоns" with a Cyrillic о.
+_CONFUSABLES = str.maketrans("аеорсухіјѕԁһԛԝАВЕКМНОРСТХІЈЅοαεικνρτυχΑΒΕΗΙΚΜΝΟΡΤΥΧ",
+                             "aeopcyxijsdhqwABEKMHOPCTXIJSoaeikvptuxABEHIKMNOPTYX")
+
+
+def canonical(text: str) -> str:
+    """Text as a screen should read it: NFKC-normalised (full-width and styled letters become plain),
+    and in a word that mixes Latin with look-alike letters of another script, those read as Latin.
+    A word wholly in Cyrillic or Greek stays as it is."""
+    out = []
+    for word in re.split(r"(\s+)", unicodedata.normalize("NFKC", text)):
+        latin = any("a" <= ch.lower() <= "z" for ch in word)
+        out.append(word.translate(_CONFUSABLES) if latin else word)
+    return "".join(out)
+
+
 def make_screen() -> Screen:
     """A function flagging instruction-like sentences: the learned model, and a pattern check for the
-    most common wording as a second net."""
-    model = load_model()
-
+    most common wording as a second net; both read the sentence in its canonical form."""
     def screen(sentences: list[str]) -> list[bool]:
-        return [is_instruction(s) or (model is not None and model.score(s) >= model.threshold) for s in sentences]
+        return [flagged(s) for s in sentences]
 
     return screen
+
+
+@functools.lru_cache(maxsize=8192)
+def flagged(sentence: str) -> bool:
+    """Is this sentence addressed to a model or to whoever summarises the text? (Scored once: a sentence
+    is screened for the prompt, for the offline answer and for verification.)"""
+    model, text = load_model(), canonical(sentence)
+    return is_instruction(text) or (model is not None and model.score(text) >= model.threshold)
 
 
 def without_instructions(text: str, screen: Screen) -> str:

@@ -19,11 +19,12 @@ from rag.answer.constraints import constraint_share
 from rag.answer.entities import entities
 from rag.answer.facts import known
 from rag.answer.features import NAMES, Candidate, first_stage, lexical, matrix, sigmoid, weights
+from rag.answer.injection import flagged
 from rag.answer.question import QuestionInfo, analyze, parts
 from rag.answer.spans import typed_span
 from rag.embed import Embedder
 from rag.records import Hit
-from rag.text import is_instruction, sentence_spans
+from rag.text import sentence_spans
 
 WEIGHTS = Path(__file__).with_name("ranker.json")
 SHORTLIST = 16  # sentences embedded per question; the rest are ranked out by the cheap first stage
@@ -144,8 +145,8 @@ def candidates(hits: list[Hit], articles: dict[str, str] | None = None) -> list[
             text = hit.chunk.text[s:e]
             key = (hit.chunk.source, hit.chunk.start + s)
             first = hit.chunk.ordinal == 0 and s == spans[0][0]
-            if key in seen or len(text.split()) < 4 or is_instruction(text) or (titled and first):
-                continue  # a headline is never quoted as the answer: the story's sentences are
+            if key in seen or len(text.split()) < 4 or flagged(text) or (titled and first):
+                continue  # a headline is never quoted as the answer, nor a sentence addressed to a model
             seen.add(key)
             lead = hit.chunk.ordinal == 0 and i == (1 if titled else 0)
             out.append(Candidate(hit, hit.chunk.start + s, hit.chunk.start + e, text, lead,

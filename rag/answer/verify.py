@@ -15,7 +15,7 @@ import numpy as np
 from rag.answer.cite import plain_text, split_lead
 from rag.answer.injection import Screen, without_instructions
 from rag.records import ANSWERED, PASSAGES, Answer, Sentence
-from rag.text import content_terms, numbers, sentence_spans
+from rag.text import content_terms, negated, numbers, quantities, sentence_spans
 
 SUPPORT_THRESHOLD = 0.6
 INSTRUCTION_NOTICE = ("a sentence of this answer rests only on instruction-like text planted in a source "
@@ -53,15 +53,25 @@ def _add_sentences(segment: str, markers: list[int], out: list[tuple[str, list[i
             out.append((claim, markers if i == len(spans) - 1 else []))
 
 
-def support_score(claim: str, passages: Sequence[str]) -> float:
-    """Share of the claim's content words found in the passages; 0 if a number is missing."""
+def support_score(claim: str, passages: Sequence[str], polarity: bool = True) -> float:
+    """Share of the claim's content words found in the passages; 0 if the claim states a quantity the
+    passages do not ("nine thousand", "7,000 million" against "7,000"), or denies what the sentence it
+    rests on affirms, or the other way round ("No troops are stationed" against "7,000 troops are")."""
     text = " ".join(passages)
-    if not numbers(claim) <= numbers(text):
+    if not quantities(claim) <= quantities(text) or not numbers(claim) <= numbers(text):
         return 0.0  # a number the sources do not state is never supported
     terms = content_terms(claim)
     if not terms:
         return 0.0
+    if polarity and negated(claim) != negated(_closest_sentence(terms, passages)):
+        return 0.0
     return len(terms & content_terms(text)) / len(terms)
+
+
+def _closest_sentence(terms: set[str], passages: Sequence[str]) -> str:
+    """The passage sentence sharing most content words with the claim: what its polarity is read from."""
+    sentences = [p[a:b] for p in passages for a, b in sentence_spans(p)]
+    return max(sentences, key=lambda s: len(terms & content_terms(s)), default="")
 
 
 def is_supported(claim: str, passages: Sequence[str]) -> bool:
@@ -90,7 +100,10 @@ def verify(answer: Answer, passages: dict[int, str], embed: Embed | None = None,
         scores.append(score)
     short = answer.short_answer
     cited = [data[m] for s in sentences for m in s.markers]
-    short_ok = short is None or is_supported(short, cited) or any(short in p for p in cited)
+    # A short answer is a span, not a statement: it has no polarity, and each part of a multi-part one
+    # may come from another passage.
+    short_ok = short is None or all(any(part in p for p in cited) or support_score(part, cited, polarity=False)
+                                    >= SUPPORT_THRESHOLD for part in short.split("; "))
     unsupported = ([] if short_ok else [short]) + [s.text for s in sentences if not s.supported]
     notice = f"{INSTRUCTION_NOTICE}: {obeyed!r}" if obeyed else answer.notice
     if not short_ok:

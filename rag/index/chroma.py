@@ -19,7 +19,7 @@ from rag.index.manifest import collection_names, mismatch, read_manifest
 from rag.index.place import Place
 from rag.index.probe import probe
 from rag.index.remote import check_admitted, server_target
-from rag.index.rows import article_from, article_meta, centroid, hit_from
+from rag.index.rows import article_from, article_meta, centroid, hits_from
 from rag.records import Article, Chunk, Filters, Hit
 
 
@@ -227,8 +227,9 @@ class ChromaStore:
             return []
         got = self.chunks.get(ids=ids, include=["documents", "metadatas", "embeddings"])
         at = {i: n for n, i in enumerate(got["ids"])}
-        return [hit_from(i, got["documents"][n], got["metadatas"][n], 1.0 - float(np.asarray(got["embeddings"][n]) @ vector))
-                for i in ids if (n := at.get(i)) is not None]
+        rows = [n for i in ids if (n := at.get(i)) is not None]
+        return hits_from(*([got[k][n] for n in rows] for k in ("ids", "documents", "metadatas")),
+                         [1.0 - float(np.asarray(got["embeddings"][n]) @ vector) for n in rows])
 
     def delete_article(self, source: str) -> None:
         """Chunks first, record last: a crash in between leaves a record that the next prune redoes."""
@@ -253,8 +254,8 @@ class ChromaStore:
     def chunks_of(self, source: str) -> list[Chunk]:
         """The article's chunks in order."""
         got = self.chunks.get(where={"source": source}, include=["documents", "metadatas"])
-        return sorted((hit_from(i, d, m, 0.0).chunk for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])),
-                      key=lambda c: c.ordinal)
+        hits = hits_from(got["ids"], got["documents"], got["metadatas"], [0.0] * len(got["ids"]))
+        return sorted((h.chunk for h in hits), key=lambda c: c.ordinal)
 
     def vectors_for(self, ids: list[str]) -> dict[str, np.ndarray]:
         """Stored embeddings for those of `ids` already in the index (to skip re-embedding)."""
@@ -295,6 +296,5 @@ class ChromaStore:
         returns fewer when it holds fewer, and counting 100k chunks took twice as long as the query."""
         res = self.chunks.query(query_embeddings=[vector], n_results=k, where=to_where(filters),
                                 include=["documents", "metadatas", "distances"])
-        return [hit_from(i, d, m, dist) for i, d, m, dist in
-                zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])]
+        return hits_from(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
 

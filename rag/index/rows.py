@@ -29,3 +29,10 @@ def article_from(source: str, m: dict, text: str) -> Article:
 def hit_from(cid: str, text: str, m: dict, distance: float) -> Hit:
     chunk = Chunk(cid, m["source"], int(m["ordinal"]), text, int(m["start"]), int(m["end"]))
     return Hit(chunk, 1.0 - float(distance), m["title"], m["date"] or None, m["publisher"] or None)
+
+
+def hits_from(ids: list[str], documents: list, metadatas: list, distances: list[float]) -> list[Hit]:
+    """Query rows as hits, skipping rows whose chunk another process deleted meanwhile: Chroma's vector
+    index can still return an id whose document and metadata are gone (None) while a prune runs."""
+    return [hit_from(i, d, m, dist) for i, d, m, dist in zip(ids, documents, metadatas, distances)
+            if d is not None and m is not None]

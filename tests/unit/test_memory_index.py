@@ -70,3 +70,13 @@ def test_a_file_whose_parser_fails_is_reported_and_the_rest_are_ingested(tmp_pat
     report = rag.ingest([CORPUS])
     assert len(report.added) == 4 and [p for p, _ in report.failed] == [str(next(CORPUS.glob("003*")))]
     assert "ImportError: lxml.html.clean" in report.failed[0][1]
+
+
+def test_rows_whose_chunk_another_process_deleted_are_skipped_not_a_crash():
+    """A dense query during another process's prune returned ids whose document and metadata were
+    gone: `hit_from` raised TypeError and the chat showed a bare 'Error' (issue 23 #4)."""
+    from rag.index.rows import hits_from
+
+    meta = {"source": "a.txt", "ordinal": 0, "start": 0, "end": 5, "title": "T", "date": "", "publisher": ""}
+    hits = hits_from(["c1", "c2", "c3"], ["alive", None, "alive"], [meta, None, None], [0.1, 0.2, 0.3])
+    assert [h.chunk.id for h in hits] == ["c1"] and hits[0].score == 0.9

@@ -66,3 +66,26 @@ def test_an_extractive_answer_without_its_short_answer_is_passages():
     answer = Answer("q", "", False, (cite(1),), answerer="extractive", short_answer="9,000 troops",
                     sentences=from_text(f"{QUOTE} [1]")[1])
     assert verify(answer, {1: QUOTE}).status == PASSAGES
+
+
+def test_a_claim_that_flips_the_meaning_is_never_supported():
+    """Issue 23 #2: each of these passed as supported (grounded 0.79, 0.83, 0.85)."""
+    for claim in ("No troops from Russia's 201st Motor Rifle Division are stationed at three facilities in Tajikistan.",
+                  "About nine thousand troops from Russia's 201st Motor Rifle Division are stationed in Tajikistan.",
+                  "About 7,000 million troops from Russia's 201st Motor Rifle Division are stationed in Tajikistan."):
+        answer = verify(llm_answer(f"{claim} [1]", cite(1)), {1: QUOTE})
+        assert answer.unsupported == (claim,), claim
+    same = "About seven thousand troops from Russia's 201st Motor Rifle Division are stationed in Tajikistan."
+    assert verify(llm_answer(f"{same} [1]", cite(1)), {1: QUOTE}).unsupported == ()  # words for the same number
+    denied = "No Chinese troops are stationed in Tajikistan, officials said."
+    assert support_score("Chinese troops are not stationed in Tajikistan.", [denied]) > 0.6  # both deny it
+
+
+def test_each_part_of_a_short_answer_is_checked_and_a_span_has_no_polarity():
+    both = verify(llm_answer(f"**7,000 troops; three facilities** — {QUOTE} [1]", cite(1)), {1: QUOTE})
+    assert both.short_answer == "7,000 troops; three facilities" and both.unsupported == ()
+    denial = "Officials said the troops were not withdrawn from the 201st base."
+    kept = verify(llm_answer(f"**the 201st base** — {denial} [1]", cite(1, denial)), {1: denial})
+    assert kept.short_answer == "the 201st base"
+    half = verify(llm_answer(f"**7,000 troops; 12 facilities** — {QUOTE} [1]", cite(1)), {1: QUOTE})
+    assert half.short_answer is None
