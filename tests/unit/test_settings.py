@@ -65,3 +65,24 @@ def test_readme_documents_every_setting():
 def test_ci_runs_the_readme_test_command():
     ci = (README.parent / ".ci" / "run").read_text().strip().splitlines()[-1]
     assert ci in README.read_text()
+
+
+def test_the_readme_quality_table_is_the_reference_runs():
+    """The README's figures come from the committed reference reports (issue 24 #2): a newcomer who runs
+    `rag eval suite` gets what the README says."""
+    import json
+    import re
+
+    text = README.read_text()
+    reference = README.parent / "eval" / "reference"
+    rows = re.findall(r"^\| ((?:sample|dev|heldout)[\w+-]*) \| (.+) \|$", text, re.M)
+    assert len(rows) == 6
+    keys = ["key_fact_accuracy", "false_decline", "declined_unanswerable", "assertion_precision",
+            "assertion_coverage", "unanswerable_no_short", "citation_source_precision"]
+    for name, cells in rows:
+        summary = json.loads((reference / "suite" / name / "summary.json").read_text())["summary"]
+        expected = ["—" if summary.get(k) is None else f"{summary[k]:.3f}" for k in keys]
+        assert [c.strip() for c in cells.split("|")] == expected, name
+    defaults = json.loads((reference / "defaults" / "summary.json").read_text())["summary"]
+    sample = json.loads((reference / "suite" / "sample" / "summary.json").read_text())["summary"]
+    assert defaults["key_fact_accuracy"] == sample["key_fact_accuracy"]
