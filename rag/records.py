@@ -157,7 +157,7 @@ def final(events: Iterable[str | Answer]) -> Answer:
 def answer_record(answer: Answer) -> dict:
     """The JSON record of `rag ask --json` and each line of `rag batch`."""
     return {
-        "id": answer.id,
+        "id": answer.id or None,  # null when the question came without one (rag ask)
         "question": answer.question,
         "answer": answer.text,
         "status": answer.status,

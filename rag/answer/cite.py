@@ -27,6 +27,9 @@ def split_lead(text: str) -> tuple[list[str], str]:
     return (re.findall(r"\*\*([^*]+)\*\*", m.group(1)), text[m.end():]) if m else ([], text)
 
 
+_LIST_MARK = re.compile(r"^(?:[-–—•*▪●]|\d{1,2}[.)])\s+")
+
+
 def year_of(date: str | None) -> str | None:
     return date[:4] if date and date[:4].isdigit() else None
 
@@ -46,7 +49,7 @@ def compose(groups: list[list[Evidence]]) -> tuple[tuple[Sentence, ...], list[Ci
                 cited = to_citation(len(citations) + 1, ev)
                 citations.append(cited)
             markers += [cited.marker] if cited.marker not in markers else []
-        text = balance_quotes(group[0].text.strip())
+        text = balance_quotes(_LIST_MARK.sub("", group[0].text.strip()))  # a list item's dash is layout
         noted = sorted({year_of(ev.hit.date) or "year not given" for ev in group}) if len(years) > 1 else []
         sentences.append(Sentence(text, tuple(markers), years=tuple(noted), dates=date_notes(text, group[0].hit.date)))
     return tuple(sentences), citations

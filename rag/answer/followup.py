@@ -64,6 +64,9 @@ def _subject(prev: str) -> str | None:
     m = re.match(r"^who (\w+ .+)$", prev, re.I)
     if m:
         return f"the person who {m.group(1)}"
+    m = re.match(r"^how (?:many|much) (.+?) (?:is|are|was|were)\b", prev, re.I)
+    if m:  # "How many Russian troops are in X?" is about Russian troops
+        return m.group(1)
     m = re.match(rf"^(?:what|when|where|why|how(?: many| much)?(?: \w+)?|which \w+) ({_AUX}) (.+)$", prev, re.I)
     if m:
         phrase = re.split(r"\b(?:in|at|on|to|from|for|with|by|about|near|inside|after|before|during)\b", m.group(2))[0].split()

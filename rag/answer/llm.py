@@ -68,13 +68,19 @@ def _llamacpp(settings: Settings) -> Backend:
     path = settings.llm_model_path
     if path is None or not path.is_file():
         raise ConfigError(f"llm=llamacpp needs llm_model_path (RAG_LLM_MODEL_PATH) to name a GGUF file, got {path}")
+    with path.open("rb") as fh:
+        if fh.read(4) != b"GGUF":  # llama.cpp's own message for this is a bare ValueError
+            raise ConfigError(f"llm_model_path {path} is not a GGUF model file (it does not start with 'GGUF')")
     try:
         from llama_index.llms.llama_cpp import LlamaCPP
     except ImportError:
-        raise ConfigError("llm=llamacpp needs the optional extra: pip install 'newsrag[llamacpp]'") from None
+        raise ConfigError("llm=llamacpp needs llama-cpp-python: bash scripts/setup.sh --llamacpp") from None
     _llama_cpp_logs_to_logging()
-    llm = LlamaCPP(model_path=str(path), temperature=settings.llm_temperature, max_new_tokens=settings.llm_max_tokens,
-                   context_window=4096, verbose=False)
+    try:
+        llm = LlamaCPP(model_path=str(path), temperature=settings.llm_temperature,
+                       max_new_tokens=settings.llm_max_tokens, context_window=4096, verbose=False)
+    except ValueError as exc:  # a GGUF llama.cpp cannot load (truncated, an architecture it does not know)
+        raise ConfigError(f"llm_model_path {path}: llama.cpp could not load it ({exc})") from None
     return Backend("llamacpp", llm, str(path))
 
 

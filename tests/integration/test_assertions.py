@@ -45,6 +45,7 @@ def test_the_json_record_carries_the_outcome_the_short_answer_and_the_sentences(
     monkeypatch.setenv("RAG_INDEX_DIR", str(sample_rag.settings.index_dir))
     answered = json.loads(runner.invoke(app, ["ask", "--json", "How many Russian troops are in Tajikistan?"]).stdout)
     assert answered["status"] == "answered" and "7,000" in answered["short_answer"] and answered["abstained"] is False
+    assert answered["id"] is None  # no id was given (issue 24 #10: it was "")
     assert answered["sentences"][0]["markers"] == [1, 2] and answered["sentences"][0]["supported"] is True
     passages = json.loads(runner.invoke(app, ["ask", "--json", "How many Russian troops are in Kyrgyzstan?"]).stdout)
     assert passages["short_answer"] is None and passages["status"] in ("passages", "declined")

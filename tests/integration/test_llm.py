@@ -110,6 +110,19 @@ def test_local_gguf_through_llama_cpp(sample_rag, gguf):
     assert isinstance(events[-1], Answer) and events[-1].answerer == "llamacpp" and len(events) > 2
 
 
+def test_a_model_path_that_is_not_a_gguf_file_is_one_line_naming_it(sample_rag, tmp_path, gguf, monkeypatch):
+    """Issue 24 #11: a text file, or a GGUF cut short, ended in llama.cpp's ValueError traceback."""
+    not_gguf = tmp_path / "model.gguf"
+    not_gguf.write_text("this is not a model\n")
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(gguf.read_bytes()[:4096])
+    monkeypatch.setenv("RAG_INDEX_DIR", str(sample_rag.settings.index_dir))
+    for path, said in ((not_gguf, "is not a GGUF model file"), (cut, "llama.cpp could not load it")):
+        result = CliRunner().invoke(app, ["ask", "--llm", "llamacpp", QUESTION], env={"RAG_LLM_MODEL_PATH": str(path)})
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert said in result.stderr and str(path) in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_cli_ask_streams_and_marks_unsupported(sample_rag, llama_server, monkeypatch):
     monkeypatch.setenv("RAG_INDEX_DIR", str(sample_rag.settings.index_dir))
     result = CliRunner().invoke(app, ["ask", QUESTION, "--llm", "openai"],

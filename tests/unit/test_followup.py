@@ -6,6 +6,9 @@ from rag.answer.conversation import Conversation
 from rag.answer.followup import is_follow_up, rewrite
 
 PAIRS = [  # (previous standalone question, follow-up, the standalone question a reader would write)
+    ("How many Russian troops are in Tajikistan?", "And why are they there?", "Why are Russian troops in Tajikistan?"),
+    ("How many Tajik students were financed by the Russian budget?", "Who pays for them?",
+     "Who pays for Tajik students?"),
     ("Why are Russian troops in Tajikistan?", "And how many are there?", "How many Russian troops are in Tajikistan?"),
     ("Where are Russian troops based in Tajikistan?", "How many are there?", "How many Russian troops are in Tajikistan?"),
     ("Where is Russia's 201st military base?", "And how many troops are based there?",

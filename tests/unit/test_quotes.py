@@ -37,3 +37,9 @@ def test_one_passage_used_twice_is_one_citation():
     sentences, citations = compose([[same], [other, same]])
     assert [c.start for c in citations] == [10, 80]
     assert [s.markers for s in sentences] == [(1,), (2, 1)]
+
+
+def test_a_list_items_dash_is_not_part_of_the_quoted_sentence():
+    sentences, citations = compose([[_evidence(5, "- The base holds 7,000 troops.")], [_evidence(60, "2. Talks resume in May.")]])
+    assert [s.text for s in sentences] == ["The base holds 7,000 troops.", "Talks resume in May."]
+    assert citations[0].quote == "- The base holds 7,000 troops."  # the quote stays verbatim, at its offsets
