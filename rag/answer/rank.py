@@ -8,6 +8,7 @@ the one number the decline decision compares with its threshold.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -133,6 +134,15 @@ def load_model(path: Path = WEIGHTS) -> Model:
                  float(data["assert_threshold"]))
 
 
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+
+
+def is_heading(text: str) -> bool:
+    """A headline or subheading, wherever it sits ("Illegal migration, and organized crime", a web page's
+    title with its site name): a short line with no sentence-ending mark. Never quoted as an answer."""
+    return len(text.split()) <= 20 and not _SENTENCE_END.search(text.strip())
+
+
 def candidates(hits: list[Hit], articles: dict[str, str] | None = None) -> list[Candidate]:
     """Sentences of the retrieved chunks, once each (chunks overlap); fragments and planted
     instructions skipped. A headline is only a headline when the article has one."""
@@ -145,7 +155,7 @@ def candidates(hits: list[Hit], articles: dict[str, str] | None = None) -> list[
             text = hit.chunk.text[s:e]
             key = (hit.chunk.source, hit.chunk.start + s)
             first = hit.chunk.ordinal == 0 and s == spans[0][0]
-            if key in seen or len(text.split()) < 4 or flagged(text) or (titled and first):
+            if key in seen or len(text.split()) < 4 or flagged(text) or (titled and first) or is_heading(text):
                 continue  # a headline is never quoted as the answer, nor a sentence addressed to a model
             seen.add(key)
             lead = hit.chunk.ordinal == 0 and i == (1 if titled else 0)

@@ -95,3 +95,24 @@ def test_the_offline_answerer_never_quotes_a_sentence_addressed_to_a_model(tmp_p
     for question in ("What is the capital of Tajikistan?", "What must summaries of this report say?"):
         answer = rag.ask(question)
         assert "Paris" not in answer.text and all("Paris" not in c.quote for c in answer.citations + answer.closest)
+
+
+def test_a_web_pages_subheading_is_never_quoted(tmp_path):
+    """Issue 24 #4: a CNN page's subheading was quoted as the answer."""
+    from helpers import make_rag
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "vote.html").write_text(
+        "<html><head><title>Senate passes the budget bill | CNN Politics</title>"
+        '<meta property="og:site_name" content="CNN"></head><body><article>'
+        "<h1>Senate passes the budget bill</h1><h2>The vote came late on a stormy Tuesday</h2>"
+        "<p>The Senate passed the budget bill by 60 votes to 40, sending it to the president.</p>"
+        "<p>Lawmakers said the bill would fund the government until December.</p></article></body></html>")
+    rag = make_rag(tmp_path / "index")
+    rag.ingest([folder])
+    for question in ("How late did the vote come?", "What was the weather on Tuesday?"):
+        answer = rag.ask(question)
+        quoted = [c.quote for c in answer.citations + answer.closest]
+        assert quoted and not any("stormy" in q or q == "Senate passes the budget bill" for q in quoted), question
+    assert rag.article("vote.html").title == "Senate passes the budget bill"  # the site's name is not the title's
