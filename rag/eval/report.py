@@ -72,8 +72,9 @@ def _wrong_lines(wrong: list[dict]) -> list[str]:
     lines = [f"## Wrong answers ({len(wrong)})", ""]
     for w in wrong:
         cited = ", ".join(w["cited"]) or "none"
+        said = f"said ({w['status']})" if w.get("status") else "said"
         lines += [f"- **{w['id']}** {w['question']}", f"  - expected: {w['expected']}",
-                  f"  - said: {w['said']}", f"  - cited: {cited}; confidence {fmt(w['confidence'])}"]
+                  f"  - {said}: {w['said']}", f"  - cited: {cited}; confidence {fmt(w['confidence'])}"]
     return lines + [""]
 
 

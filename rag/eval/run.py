@@ -214,6 +214,7 @@ def wrong_answers(rows: list[dict], gold: dict[str, GoldItem]) -> list[dict]:
         if item and wrong:
             expected = (item.reference or " / ".join(item.key_facts)) if item.answerable else "a decline"
             out.append({"id": r["id"], "question": r["question"], "expected": expected, "said": r["answer"],
+                        "status": r.get("status"),
                         "cited": sorted({c["source"] for c in r["citations"]}), "confidence": r.get("confidence")})
     return out
 

@@ -86,8 +86,15 @@ def test_suite_runs_each_gold_set_on_its_own_corpus_and_lists_wrong_answers(tmp_
     report = (tmp_path / "r" / "run" / "tiny" / "report.md").read_text()
     assert "## Decline threshold trade-off" in report and "| 0.50 |" in report
     assert "## Wrong answers (1)" in report and "**s3**" in report and "A wrong gold answer." in report
+    assert "  - said (passages): " in report or "  - said (answered): " in report  # the outcome a reader saw
+    assert "## What a reader sees" in report and "| unanswerable |" in report and "risk_coverage.png" in report
+    assert (tmp_path / "r" / "run" / "tiny" / "risk_coverage.png").stat().st_size > 1000
     rows = [json.loads(x) for x in (tmp_path / "r" / "run" / "tiny" / "results.jsonl").read_text().splitlines()]
     assert all(0 <= r["confidence"] <= 1 for r in rows) and rows[0]["correct_if_answered"] == 1.0
+    assert [r["status"] for r in rows][1] == "declined" and rows[1]["short_answer"] is None
+    summary = json.loads((tmp_path / "r" / "run" / "tiny" / "summary.json").read_text())["summary"]
+    assert summary["unanswerable_declined"] == 1.0 and summary["unanswerable_no_short"] == 1.0
+    assert "assertion_precision" in result.stdout
 
 
 def test_a_suite_file_without_corpora_is_refused(tmp_path):
