@@ -5,10 +5,12 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from rag.errors import ConfigError
+from rag.answer.llm import LLM_KINDS
+from rag.errors import ConfigError, InputError
 from rag.settings import Settings
 
 DEFAULT_USER = "newsrag"
+BLANK = "is empty or blank: a login needs a password"  # said alike of the variable and the file
 
 
 @dataclass(frozen=True)
@@ -28,17 +30,21 @@ def is_loopback(host: str) -> bool:
 
 def password(settings: Settings) -> str | None:
     """The login password from RAG_WEB_PASSWORD or the file RAG_WEB_PASSWORD_FILE names (one, not both)."""
-    if settings.web_password and settings.web_password_file:
+    if settings.web_password is not None and settings.web_password_file:
         raise ConfigError("both RAG_WEB_PASSWORD and RAG_WEB_PASSWORD_FILE are set; keep one")
     if settings.web_password_file is None:
-        return settings.web_password.get_secret_value() if settings.web_password else None
+        if settings.web_password is None:
+            return None
+        if not settings.web_password.get_secret_value().strip():  # " " would be a login anyone can guess
+            raise ConfigError(f"RAG_WEB_PASSWORD {BLANK}; set one, or unset RAG_WEB_PASSWORD")
+        return settings.web_password.get_secret_value()
     try:
         lines = settings.web_password_file.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{settings.web_password_file}: cannot read the password file "
                           f"({getattr(exc, 'strerror', None) or exc}); set RAG_WEB_PASSWORD_FILE to a readable file") from None
     if not lines or not lines[0].strip():
-        raise ConfigError(f"{settings.web_password_file}: the password file is empty; put the password on its first line")
+        raise ConfigError(f"{settings.web_password_file}: the password file {BLANK}; put it on the file's first line")
     return lines[0].strip()
 
 
@@ -56,5 +62,27 @@ def access(settings: Settings) -> Access:
     login = (settings.auth_user or DEFAULT_USER, secret) if secret else None
     who = "this machine only" if local else "the network"
     gate = f"login required (user {login[0]})" if login else "no login"
-    writes = "read-only (no upload, delete or re-index)" if settings.read_only else "upload, delete and re-index allowed"
+    writes = "read-only (no upload, delete, re-index or batch)" if settings.read_only else "upload, delete and re-index allowed"
     return Access(login, f"Serving to {who}: {gate}; {writes}.")
+
+
+def answerers(settings: Settings) -> tuple[str, ...]:
+    """The answerers the chat offers: the offline one always; an LLM only where the operator set one
+    up (RAG_LLM names it, or its own setting is there: llm_model_path for llamacpp, llm_url for openai
+    unless that URL is Ollama's); `auto` only with such an LLM to choose. Anything else would let a
+    web user make the server connect where the operator never pointed it (ollama's default port)."""
+    kinds = {"extractive", settings.llm}
+    if settings.llm_model_path:
+        kinds.add("llamacpp")
+    if settings.llm_url and settings.llm != "ollama":
+        kinds.add("openai")
+    if kinds & {"llamacpp", "openai"}:
+        kinds.add("auto")  # auto tries only llamacpp and openai, by those same settings
+    return tuple(k for k in LLM_KINDS if k in kinds)
+
+
+def offered(llm: str, kinds: tuple[str, ...]) -> str:
+    """`llm` if this server offers it; else InputError, before anything is loaded or contacted."""
+    if llm not in kinds:
+        raise InputError(f"the answerer {llm!r} is not offered by this server; choose one of: {', '.join(kinds)}")
+    return llm

@@ -8,13 +8,13 @@ import socket
 import threading
 from pathlib import Path
 
-from rag.answer.llm import LLM_KINDS, SERVER_KINDS, probe
+from rag.answer.llm import SERVER_KINDS, probe
 from rag.errors import BackendError, ConfigError, RagError
 from rag.records import Answer, AskOptions, Filters
 from rag.retrieve.hybrid import MODES
-from rag.service import MAX_QUESTION_CHARS, Rag
+from rag.service import MAX_QUESTION_CHARS, Rag, printable
 from rag.settings import Settings
-from rag.web.access import access
+from rag.web.access import access, answerers, offered
 from rag.web.render import CSS, JS, esc, pending_html, transcript, turns_html, wrap
 from rag.web.scratch import scratch_folder
 from rag.web.tabs import batch_tab, corpus_tab, eval_tab
@@ -27,24 +27,29 @@ EXAMPLES = [
 LABELS = {"date_from": "From date", "date_to": "To date", "top_k": "top-k"}  # fields named as the page shows them
 
 
-def ask_options(llm, top_k, retriever, outlets, date_from, date_to, length) -> AskOptions:
-    """The chat's choices for one question (each session its own; one shared Rag answers them all)."""
+def ask_options(llm, top_k, retriever, outlets, date_from, date_to, length, kinds: tuple[str, ...]) -> AskOptions:
+    """The chat's choices for one question (each session its own; one shared Rag answers them all);
+    an answerer outside `kinds` (those the server offers) is refused before anything is contacted."""
+    offered(llm, kinds)
     filters = Filters(publishers=tuple(outlets or ()), date_from=(date_from or "").strip() or None,
                       date_to=(date_to or "").strip() or None)
     return AskOptions(top_k=int(top_k), retriever=retriever, filters=filters, llm=llm,
                       max_answer_sentences=int(length))
 
 
-def chat_handler(rag: Rag):
+def chat_handler(rag: Rag, kinds: tuple[str, ...]):
     def ask(question, turns, llm, top_k, retriever, outlets, date_from, date_to, length):
         turns = list(turns or [])
-        if not (question or "").strip():
+        # As the service reads it: a lone surrogate ("\ud800") kept in the turn broke the export
+        # files (not UTF-8), and the user saw a bare "Error"
+        question = printable(question or "")
+        if not question:
             yield _unchanged(), turns, question, _unchanged(), _unchanged()
             return
         articles = cited_articles(rag, turns)  # every redraw keeps highlights and full articles
         earlier = turns_html(turns, articles)  # drawn once, not again for every streamed token
         try:
-            options = ask_options(llm, top_k, retriever, outlets, date_from, date_to, length)
+            options = ask_options(llm, top_k, retriever, outlets, date_from, date_to, length, kinds)
             conv = rag.conversation(options, turns)
             text = ""
             for event in conv.stream(question):
@@ -94,10 +99,10 @@ def export_files(turns: list[Answer]) -> tuple[str, str]:
     return str(folder / "conversation.md"), str(folder / "conversation.json")
 
 
-def backend_status(rag: Rag, llm: str) -> str:
-    """Which answerer is active and whether its server answered."""
+def backend_status(rag: Rag, llm: str, kinds: tuple[str, ...]) -> str:
+    """Which answerer is active and whether its server answered (only one this server offers)."""
     try:
-        backend, notice = rag.backend(llm)
+        backend, notice = rag.backend(offered(llm, kinds))
     except RagError as exc:
         return f"**{llm}**: not available — {exc}"
     if backend is None:
@@ -115,8 +120,9 @@ def build(settings: Settings):
     import gradio as gr
 
     rag = Rag(settings)
+    kinds = answerers(settings)  # the answerers the operator set up, and no others
     writes = threading.Lock()  # one upload, delete or re-index at a time from the UI
-    with gr.Blocks(title="News RAG", delete_cache=(3600, 3600)) as demo:
+    with gr.Blocks(title="News RAG", delete_cache=(3600, 3600), analytics_enabled=False) as demo:
         turns = gr.State([], time_to_live=12 * 3600)  # sessions from API clients never say goodbye
         gr.Markdown("## News RAG\nAnswers come only from the indexed articles, with numbered sources you can check.")
         with gr.Tabs():
@@ -135,8 +141,8 @@ def build(settings: Settings):
                             js_file = gr.DownloadButton("Export JSON", elem_id="export-json", interactive=False)
                     with gr.Column(scale=1, min_width=260):
                         with gr.Accordion("Settings", open=True):
-                            llm = gr.Dropdown(list(LLM_KINDS), value=settings.llm, label="Answerer")
-                            status = gr.Markdown(backend_status(rag, settings.llm))
+                            llm = gr.Dropdown(list(kinds), value=settings.llm, label="Answerer")
+                            status = gr.Markdown(backend_status(rag, settings.llm, kinds))
                             top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages retrieved (top-k)")
                             retriever = gr.Radio(list(MODES), value=settings.retriever, label="Retrieval")
                             length = gr.Slider(1, 6, value=settings.max_answer_sentences, step=1, label="Answer length (sentences)")
@@ -145,14 +151,15 @@ def build(settings: Settings):
                             date_from = gr.Textbox(label="From date", placeholder="YYYY[-MM[-DD]]", elem_id="date-from")
                             date_to = gr.Textbox(label="To date", placeholder="YYYY[-MM[-DD]]", elem_id="date-to")
             corpus_tab(gr, rag, writes, outlets, demo, settings.read_only)
-            batch_tab(gr, rag)
+            if not settings.read_only:  # a read-only server takes no upload, and a batch is one
+                batch_tab(gr, rag)
             eval_tab(gr, rag)
         inputs = [box, turns, llm, top_k, retriever, outlets, date_from, date_to, length]
         outputs = [view, turns, box, md_file, js_file]
-        send.click(chat_handler(rag), inputs, outputs, api_name="ask")
-        box.submit(chat_handler(rag), inputs, outputs, api_visibility="private")
+        send.click(chat_handler(rag, kinds), inputs, outputs, api_name="ask")
+        box.submit(chat_handler(rag, kinds), inputs, outputs, api_visibility="private")
         clear.click(lambda: (transcript([]), [], *exports([])), None, [view, turns, md_file, js_file])
-        llm.change(lambda v: backend_status(rag, v), llm, status)
+        llm.change(lambda v: backend_status(rag, v, kinds), llm, status, api_name="answerer_status")
     return demo
 
 
@@ -174,22 +181,40 @@ def check_address(host: str, port: int) -> None:
                               f"cannot listen on {host}:{port} ({exc.strerror}); choose another --host or --port") from None
 
 
+def url_host(host: str) -> str:
+    """The host as a URL names it: an IPv6 address in brackets (http://[::1]:7860)."""
+    return f"[{host}]" if ":" in host else host
+
+
+def guards(settings: Settings, demo, login: bool) -> list:
+    """The ASGI middleware that refuses requests before Gradio sees them (rag/web/guard.py)."""
+    from starlette.middleware import Middleware
+
+    from rag.web.guard import KnownEndpoints, LoginLimit, RefuseRemoteFiles, RefuseUploads
+
+    # "predict" is Gradio's own route: its page calls /run/predict with a function's index in the body
+    names = frozenset(fn.api_name for fn in demo.fns.values() if fn.api_name) | {"predict"}
+    chain = [Middleware(RefuseRemoteFiles), Middleware(KnownEndpoints, names=names)]
+    if settings.read_only:
+        chain.append(Middleware(RefuseUploads, limit=settings.max_file_bytes))
+    if login:
+        chain.append(Middleware(LoginLimit))
+    return chain
+
+
 def launch(settings: Settings, **extra):
     """Serve the web chat on settings.host:port (127.0.0.1 by default), never as a share link.
     Returns the running app when `prevent_thread_lock=True` is passed (tests)."""
-    from starlette.middleware import Middleware
-
-    from rag.web.guard import RefuseRemoteFiles
-
     check_address(settings.host, settings.port)
     rights = access(settings)  # refuses half-configured auth and an open network host before anything loads
     demo = build(settings)
     demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
     blocked = [str(p.resolve()) for p in (settings.index_dir, settings.upload_dir, Path("rag.toml"), Path(".env"))]
-    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
-    print(f"Web chat at http://{shown}:{settings.port} (Ctrl-C to stop). {rights.summary}", flush=True)
-    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=rights.login,
+    host = url_host(settings.host)  # Gradio builds its own URL from this name, and unbrackets it to bind
+    print(f"Web chat at http://{host}:{settings.port} (Ctrl-C to stop). {rights.summary}", flush=True)
+    demo.launch(server_name=host, server_port=settings.port, share=False, auth=rights.login,
                 allowed_paths=[], blocked_paths=blocked, max_file_size=settings.max_file_bytes,
-                show_error=False, footer_links=[], ssr_mode=False, css=CSS, js=JS,
-                app_kwargs={"middleware": [Middleware(RefuseRemoteFiles)]}, **{"quiet": True, **extra})
+                show_error=False, footer_links=[], ssr_mode=False, css=CSS, js=JS, run_history=False,
+                app_kwargs={"middleware": guards(settings, demo, rights.login is not None)},
+                **{"quiet": True, **extra})
     return demo
