@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from rag.errors import InputError, RagError
 from rag.records import Answer, answer_record
@@ -60,15 +63,29 @@ def _jsonl(text: str, path: Path) -> tuple[list[tuple[str, str]], list[str]]:
 
 def _csv(text: str, path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or "question" not in reader.fieldnames:
-        raise InputError(f"{path}: no 'question' column (columns: {', '.join(reader.fieldnames or []) or 'none'})")
-    rows, problems, n = [], [], 1
     try:
-        for n, row in enumerate(reader, 2):
-            _csv_row(row, n, path, rows, problems)
-    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit: the rest cannot be parsed
-        raise InputError(f"{path}:{n + 1}: cannot read the CSV ({exc})") from None
+        columns = reader.fieldnames or []
+    except csv.Error as exc:
+        raise InputError(f"{path}:1: cannot read the CSV header ({exc})") from None
+    if "question" not in columns:
+        raise InputError(f"{path}: no 'question' column (columns: {', '.join(columns) or 'none'})")
+    rows, problems = [], []
+    for n, row in _records(reader, path, problems):
+        _csv_row(row, n, path, rows, problems)
     return rows, problems
+
+
+def _records(reader: csv.DictReader, path: Path, problems: list[str]) -> Iterator[tuple[int, dict]]:
+    """(n, row) for each record that can be read, n counted from 2 as the ids q<n> always were (a
+    one-line record's line number). A line that cannot be read (a field over the csv module's 128 KiB
+    limit) is named in `problems` and skipped alone, as malformed lines are."""
+    for n in itertools.count(2):
+        try:
+            yield n, next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(f"{path}:{n}: cannot read this CSV line ({exc})")
 
 
 def _csv_row(row: dict, n: int, path: Path, rows: list, problems: list) -> None:
@@ -106,21 +123,37 @@ def shard(rows: list[tuple[str, str]], spec: str | None) -> list[tuple[str, str]
 
 
 def answered_ids(out: Path) -> set[str]:
-    """Ids already answered in `out`, which must be a file of our answers (or not exist yet); a
-    torn last line (a crash mid-write) is cut off. Any other file is refused, never changed."""
-    if out.is_dir():
-        raise InputError(f"{out}: is a folder; give -o a file name, e.g. {out / 'answers.jsonl'}")
-    if not out.exists():
-        return set()
+    """Ids already answered in `out`, which must be a regular file of our answers (or not exist yet).
+    A torn last line (a crash mid-write) is cut off, through a temporary file and a rename, so that a
+    failed repair leaves the file as it was. Any other file is refused, never changed."""
     data = _read(out)
-    complete, torn = data[: data.rfind(b"\n") + 1], data[data.rfind(b"\n") + 1:]
-    ids = [_answer_id(line) for line in complete.splitlines() if line.strip()]
-    if None in ids or (torn and not torn.lstrip().startswith(b"{")):
+    if not data:
+        return set()
+    end = data.rfind(b"\n") + 1
+    last = data[end:].strip()
+    torn = bool(last) and _answer_id(last) is None  # else the last line is whole, lacking only its newline
+    ids = [_answer_id(line) for line in (data[:end] if torn else data).splitlines() if line.strip()]
+    if None in ids or (torn and not _torn_answer(last)):
         raise InputError(f"{out}: exists and is not a file of rag batch answers; choose another -o "
                          "(answers are only appended to a file this command wrote)")
     if torn:
-        _write(out, complete)
+        _replace(out, data[:end])
     return set(ids)
+
+
+def _torn_answer(line: bytes) -> bool:
+    """Whether `line` is one of our answer lines cut short: their start (`{"id": `), but not JSON."""
+    start = line.lstrip()[:len(_HEAD)]
+    if not (start and _HEAD.startswith(start)):
+        return False
+    try:
+        json.loads(line)
+    except ValueError:  # not JSON, or not UTF-8
+        return True
+    return False  # whole JSON, and not one of ours
+
+
+_HEAD = b'{"id": '  # how json.dumps starts an answer record
 
 
 def _answer_id(line: bytes) -> str | None:
@@ -134,17 +167,39 @@ def _answer_id(line: bytes) -> str | None:
 
 
 def _read(out: Path) -> bytes:
+    """The answers file's bytes (b"" when there is none yet); only a regular file is read: a device
+    (/dev/full never ends), a pipe or a folder is refused by name."""
+    try:
+        info = out.stat()
+    except (FileNotFoundError, NotADirectoryError):  # not there yet (writing it will say why it cannot be)
+        return b""
+    except OSError as exc:
+        raise InputError(f"{out}: cannot read the answers file ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{out}: is a folder; give -o a file name, e.g. {out / 'answers.jsonl'}")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{out}: not a regular file (a device or a pipe); give -o a file name")
     try:
         return out.read_bytes()
     except OSError as exc:
         raise InputError(f"{out}: cannot read the answers file ({exc.strerror})") from None
 
 
-def _write(out: Path, data: bytes) -> None:
+def _replace(out: Path, data: bytes) -> None:
+    """`out` now holds `data`, or (when writing fails) exactly what it held before."""
+    target = out.resolve()  # a link to the answers file stays a link
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        out.write_bytes(data)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(tmp, target)
     except OSError as exc:
-        raise InputError(f"{out}: cannot write the answers file ({exc.strerror})") from None
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"{out}: cannot cut the torn last line off the answers file ({exc.strerror}); "
+                         "it is unchanged") from None
 
 
 def run_batch(questions: list[tuple[str, str]], out: Path, ask: Callable[[str, str], Answer],
@@ -156,6 +211,8 @@ def run_batch(questions: list[tuple[str, str]], out: Path, ask: Callable[[str, s
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fh = out.open("a", encoding="utf-8")
+        if fh.tell() and not _ends_with_newline(out):
+            fh.write("\n")
     except OSError as exc:
         raise InputError(f"{out}: cannot write the answers file ({exc.strerror})") from None
     with fh:
@@ -167,6 +224,12 @@ def run_batch(questions: list[tuple[str, str]], out: Path, ask: Callable[[str, s
             if progress:
                 progress()
     return report
+
+
+def _ends_with_newline(out: Path) -> bool:
+    with out.open("rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
 
 
 def _answer_one(qid: str, question: str, ask: Callable[[str, str], Answer], fh, report: BatchReport) -> None:

@@ -103,9 +103,11 @@ class Rag:
 
     def ingest(self, paths: list[Path], prune: bool = False, rebuild: bool = False,
                progress: Callable[[str], None] | None = None,
-               on_start: Callable[[int], None] | None = None, sweep: bool = False) -> IngestReport:
+               on_start: Callable[[int], None] | None = None, sweep: bool = False,
+               follow_links: bool = False) -> IngestReport:
         """Ingest files and folders; with `rebuild`, start from an empty index first. After an
-        interrupted ingest (or with `sweep`), chunks left without their article are removed."""
+        interrupted ingest (or with `sweep`), chunks left without their article are removed. Symbolic
+        links inside the folders are refused unless `follow_links` (rag ingest --follow-symlinks)."""
         with self.index.writing() as interrupted:
             if rebuild:
                 self.index.drop()
@@ -113,7 +115,7 @@ class Rag:
             self._checked = True
             s = self.settings
             report = ingest_paths(paths, self.index, self.embedder, s.chunk_size, s.chunk_overlap, s.max_file_bytes,
-                                  prune, progress, on_start)
+                                  prune, progress, on_start, follow_links)
             self.index.record_inputs(paths, self.settings.upload_dir)
             if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
                 report.swept = self.index.sweep()

@@ -1,8 +1,11 @@
-"""What every `rag` command shares: one-line errors, the --config option, progress bars."""
+"""What every `rag` command shares: one-line errors, the --config option, progress bars, and
+text made safe for a terminal."""
 
 from __future__ import annotations
 
 import functools
+import json
+import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -33,9 +36,39 @@ FLAGS = {"date_from": "--since", "date_to": "--until", "top_k": "--top-k"}  # fi
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Settings file (default: ./rag.toml if present).")]
 
 
+# What a terminal would act on rather than show: ESC sequences (CSI `ESC [ ... final`; OSC, DCS, PM, APC
+# and SOS strings up to their BEL or ST, or the line's end; two-byte ESC x), then any other C0
+# character but newline and tab, DEL and the C1 characters (U+0080-U+009F; U+009B is a CSI too).
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b[\]PX^_][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+                      r"|\x1b[ -~]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` without what would make a terminal do rather than show (set its title, clear the screen,
+    write to the clipboard): article titles and quotes, an LLM's tokens and file names are data."""
+    return _CONTROL.sub("", text)
+
+
+def echo(text: str = "", nl: bool = True) -> None:
+    """Print to stdout, as typer.echo, what a terminal can only show."""
+    typer.echo(terminal_safe(text), nl=nl)
+
+
+def echo_json(record: dict) -> None:
+    """One JSON line: json.dumps escapes C0 characters but leaves DEL and C1 raw (ensure_ascii=False);
+    they are escaped too, so the data stays exact and the terminal safe."""
+    text = json.dumps(record, ensure_ascii=False)
+    typer.echo(re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m[0]):04x}", text))
+
+
+def say(markup: str, text: str) -> None:
+    """One line to stderr: our own `markup` (a label) followed by `text`, shown literally and safely."""
+    err.print(markup, escape(terminal_safe(text)), sep="", highlight=False)
+
+
 def show_error(exc: RagError) -> None:
     """The one line a user sees for an error, naming what they typed."""
-    err.print("[red]error:[/red] ", escape(exc.said_as(FLAGS)), sep="", highlight=False)
+    say("[red]error:[/red] ", exc.said_as(FLAGS))
 
 
 def friendly(fn):

@@ -9,7 +9,17 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from rag.cli.common import ConfigOpt, _progress, _rag, err, friendly, show_error
+from rag.cli.common import (
+    ConfigOpt,
+    _progress,
+    _rag,
+    echo,
+    echo_json,
+    friendly,
+    say,
+    show_error,
+    terminal_safe,
+)
 from rag.cli.eval import eval_app
 from rag.errors import RagError
 from rag.records import AskOptions, Filters, answer_record
@@ -39,22 +49,24 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Files or folders (.txt .md .html .pdf), searched recursively.")],
     prune: Annotated[bool, typer.Option(metavar="", help="Remove indexed articles whose files are gone from these folders.")] = False,
     rebuild: Annotated[bool, typer.Option(metavar="", help="Drop the index and build it again (after changing model or chunking).")] = False,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow symbolic links inside the folders "
+                                                  "when they lead to files or folders inside the PATHs named (refused otherwise).")] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Index articles (.txt .md .html .pdf) from files or folders.
 
-    Unchanged files are skipped; changed ones replace their old chunks; files that cannot be read are named with the reason and the rest are indexed.
+    Unchanged files are skipped; changed ones replace their old chunks; files that cannot be read are named with the reason and the rest are indexed. Symbolic links inside the folders are named and skipped unless --follow-symlinks (a PATH named that is a link is followed).
 
     Example: rag ingest corpus/ ~/news/2021 --prune"""
     rag = _rag(config)
     with _progress() as bar:
         task = bar.add_task("ingesting", total=None, item="")
-        report = rag.ingest(paths, prune=prune, rebuild=rebuild,
+        report = rag.ingest(paths, prune=prune, rebuild=rebuild, follow_links=follow_symlinks,
                             on_start=lambda n: bar.update(task, total=n),
-                            progress=lambda src: bar.update(task, advance=1, item=src))
+                            progress=lambda src: bar.update(task, advance=1, item=escape(terminal_safe(src))))
     for kind, line in report.notes():
-        err.print(f"[red]{kind}:[/red] " if kind == "failed" else f"{kind}: ", escape(line), sep="", highlight=False)
-    typer.echo(report.summary())
+        say(f"[red]{kind}:[/red] " if kind == "failed" else f"{kind}: ", line)
+    echo(report.summary())
     if report.failed:
         raise typer.Exit(1)
 
@@ -88,14 +100,14 @@ def ask(
     rag = _rag(config, llm=llm)
     options = _options(top_k, source, publisher, since, until)
     if as_json:
-        typer.echo(json.dumps(answer_record(rag.ask(question, options)), ensure_ascii=False))
+        echo_json(answer_record(rag.ask(question, options)))
         return
     streams = rag.answerer(options)[0].streams
     for event in rag.stream(question, options):
         if isinstance(event, str) and streams:
-            typer.echo(event, nl=False)  # generated text streams as it is written, and is not printed again
+            echo(event, nl=False)  # generated text streams as it is written, and is not printed again
         elif not isinstance(event, str):
-            typer.echo(("\n" + answer_text(event, streamed=True)) if streams else answer_text(event))
+            echo(("\n" + answer_text(event, streamed=True)) if streams else answer_text(event))
 
 
 @app.command()
@@ -108,16 +120,16 @@ def chat(top_k: TopKOpt = None, llm: LlmOpt = None, config: ConfigOpt = None) ->
     Type /sources for the quotes behind the last answer, /clear to start over, /quit or Ctrl-D to leave. Example: rag chat --top-k 8"""
     rag = _rag(config, llm=llm)
     chat_ = rag.conversation(_options(top_k))
-    err.print(CHAT_HELP, highlight=False)
+    say("", CHAT_HELP)
     while (question := _read("you> ")) not in (None, "/quit"):
         if question == "/clear":
             chat_ = rag.conversation(_options(top_k))
-            typer.echo("(conversation cleared)")
+            echo("(conversation cleared)")
         elif question == "/sources":
             last = chat_.turns[-1] if chat_.turns else None
-            typer.echo(answer_text(last, streamed=True) if last and last.citations else "(no sources yet)")
+            echo(answer_text(last, streamed=True) if last and last.citations else "(no sources yet)")
         elif question.startswith("/"):
-            typer.echo(f"(unknown command {question}; {CHAT_HELP})")
+            echo(f"(unknown command {question}; {CHAT_HELP})")
         elif question:
             _chat_turn(chat_, question)
 
@@ -139,8 +151,8 @@ def _chat_turn(chat_, question: str) -> None:
         show_error(exc)
         return
     if answer.rewritten:
-        typer.echo(f"(asked as: {answer.rewritten})")
-    typer.echo(answer_text(answer, quotes=False) + "\n")
+        echo(f"(asked as: {answer.rewritten})")
+    echo(answer_text(answer, quotes=False) + "\n")
 
 
 @app.command()
@@ -164,8 +176,8 @@ def batch(
         report = run_batch(rows, output, lambda q, qid: rag.ask(q, _options(top_k), qid=qid),
                            progress=lambda: bar.update(task, advance=1), problems=problems)
     for problem in report.problems:
-        err.print("[yellow]skipped:[/yellow] ", escape(problem), sep="", highlight=False)
-    typer.echo(report.summary(str(output)))
+        say("[yellow]skipped:[/yellow] ", problem)
+    echo(report.summary(str(output)))
 
 
 @app.command()
@@ -176,10 +188,10 @@ def stats(as_json: Annotated[bool, typer.Option("--json", metavar="", help="Prin
     Example: rag stats --json"""
     info = _rag(config).stats()
     if as_json:
-        typer.echo(json.dumps(info))
+        echo(json.dumps(info))
         return
     for key, value in info.items():
-        typer.echo(f"{key:22} {value}")
+        echo(f"{key:22} {value}")
 
 
 @app.command()
@@ -200,13 +212,13 @@ def doctor(
     rag = _rag(config)
     findings = diagnose(rag)
     for f in findings:
-        typer.echo(f"{'ok' if f.ok else 'PROBLEM':8}{f.check}: {f.detail}" + ("" if f.ok else f"\n        fix: {f.fix}"))
+        echo(f"{'ok' if f.ok else 'PROBLEM':8}{f.check}: {f.detail}" + ("" if f.ok else f"\n        fix: {f.fix}"))
     if repair and not all(f.ok for f in findings):
         for line in fix(rag, findings):
-            typer.echo(f"repair: {line}")
+            echo(f"repair: {line}")
         findings = diagnose(rag)
-        typer.echo("after repair: " + ("all checks pass" if all(f.ok for f in findings) else
-                                       "; ".join(f"{f.check}: {f.detail}" for f in findings if not f.ok)))
+        echo("after repair: " + ("all checks pass" if all(f.ok for f in findings) else
+                                 "; ".join(f"{f.check}: {f.detail}" for f in findings if not f.ok)))
     if not all(f.ok for f in findings):
         raise typer.Exit(1)
 

@@ -1,4 +1,4 @@
-"""Load: find article files and turn each into plain text. Side effects: disk only."""
+"""Load: turn each article file into plain text (rag.ingest.walk finds them). Side effects: disk only."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import hashlib
 import io
 import os
 import re
+import stat
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +23,7 @@ MAX_TEXT_CHARS = 5_000_000  # bounds what a decompression bomb or giant page can
 class SourceFile:
     path: Path  # absolute
     root: Path  # absolute folder the user named (or the file's parent)
+    linked: bool = False  # reached through a symbolic link that --follow-symlinks allowed
 
     @property
     def source(self) -> str:
@@ -35,77 +39,74 @@ class LoadedFile:
     meta: dict[str, str] = field(default_factory=dict)  # title/date/publisher a format declares itself
 
 
-def discover(paths: list[Path]) -> tuple[list[SourceFile], list[tuple[Path, str]]]:
-    """Files to ingest under `paths` (recursively), and the named paths that cannot be used."""
-    found: list[SourceFile] = []
-    bad: list[tuple[Path, str]] = []
-    for given in paths:
-        path = given.expanduser().absolute()
-        if path.is_dir():
-            found.extend(SourceFile(f, path.resolve()) for f in _walk(path.resolve()))
-        elif path.is_file():
-            found.append(SourceFile(path.resolve(), path.resolve().parent))
-        else:
-            bad.append((given, "no such file or folder"))
-    return _unique(found), bad
-
-
-def _walk(root: Path) -> list[Path]:
-    out = []
-    # followlinks=False: a symlink loop cannot trap the walk.
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            p = Path(folder) / name
-            if not name.startswith(".") and p.suffix.lower() in SUFFIXES and p.is_file():
-                out.append(p)
-    return out
-
-
-def _unique(files: list[SourceFile]) -> list[SourceFile]:
-    seen: dict[Path, SourceFile] = {}
-    for f in files:
-        seen.setdefault(f.path, f)
-    return list(seen.values())
-
-
 def load_file(file: SourceFile, max_bytes: int) -> LoadedFile:
     """Read one file into text; raises LoadError naming the file and the reason."""
-    kind = SUFFIXES.get(file.path.suffix.lower())
+    kind = kind_of(file.path)
+    data = read_bytes(file.path, max_bytes, follow=file.linked)
+    text, meta = parse(data, kind, file.path)
+    return LoadedFile(file, content_hash(data), kind, text, meta)
+
+
+def kind_of(path: Path) -> str:
+    kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise LoadError(f"{file.path}: unsupported file type {file.path.suffix!r} (use .txt, .md, .html or .pdf)")
-    data = _read(file.path, max_bytes)
-    reader = {"text": _text, "html": _html, "pdf": _pdf}[kind]
+        raise LoadError(f"{path}: unsupported file type {path.suffix!r} (use .txt, .md, .html or .pdf)")
+    return kind
+
+
+_KEPT: OrderedDict[tuple[str, str], tuple[str, dict[str, str]]] = OrderedDict()  # see parse(keep=True)
+_KEPT_LOCK = threading.Lock()
+
+
+def parse(data: bytes, kind: str, name: Path | str, keep: bool = False) -> tuple[str, dict[str, str]]:
+    """The text and metadata in a file's bytes; LoadError names the file as `name`. With `keep`, the
+    result waits for the next load_file of the same bytes: an upload is checked before it is kept,
+    then ingested, and parsed once (a big page takes seconds)."""
+    key = (content_hash(data), kind)
+    with _KEPT_LOCK:
+        kept = _KEPT.pop(key, None)
+    if kept is not None:
+        return kept
     try:
-        text, meta = reader(data)
+        text, meta = {"text": _text, "html": _html, "pdf": _pdf}[kind](data)
     except LoadError as exc:
-        raise LoadError(f"{file.path}: {exc}") from None
+        raise LoadError(f"{name}: {exc}") from None
     if not text.strip():
-        raise LoadError(f"{file.path}: no article text found")
-    return LoadedFile(file, content_hash(data), kind, text[:MAX_TEXT_CHARS], meta)
+        raise LoadError(f"{name}: no article text found")
+    if keep:
+        with _KEPT_LOCK:
+            _KEPT[key] = (text[:MAX_TEXT_CHARS], meta)
+            while len(_KEPT) > 32:  # checked uploads never ingested (refused by name, index busy) age out
+                _KEPT.popitem(last=False)
+    return text[:MAX_TEXT_CHARS], meta
 
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_digest(path: Path, max_bytes: int) -> str | None:
+def file_digest(path: Path, max_bytes: int, follow: bool = True) -> str | None:
     """The content hash load_file would give this file, without parsing it; None when load_file
     would refuse it before parsing (unreadable, empty, over the limit)."""
     try:
-        return content_hash(_read(path, max_bytes))
+        return content_hash(read_bytes(path, max_bytes, follow))
     except LoadError:
         return None
 
 
-def _read(path: Path, max_bytes: int) -> bytes:
+def read_bytes(path: Path, max_bytes: int, follow: bool = True) -> bytes:
+    """A regular file's bytes (never a device or pipe; `follow=False`: never through a link);
+    LoadError names the file when it is unreadable, empty or over `max_bytes`."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError(
-                f"{path}: file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit (setting max_file_mb)"
-            )
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise LoadError(f"{path}: not a regular file")
+            if info.st_size > max_bytes:
+                raise LoadError(f"{path}: file is {info.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB "
+                                "limit (setting max_file_mb)")
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise LoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if not data.strip():
@@ -193,12 +194,22 @@ def _text(data: bytes) -> tuple[str, dict[str, str]]:
     return text, {}
 
 
+MAX_HTML_ELEMENTS = 10_000  # news pages have a few thousand; see _html
+
+
 def _html(data: bytes) -> tuple[str, dict[str, str]]:
+    """Parsed once, by trafilatura's own lxml loader (linear: milliseconds for 100,000 tags), and its
+    elements counted before the extraction, whose time grows with their square: two seconds for
+    10,000 list items, thirty for 40,000, minutes for the tag soup of a 2 MB page."""
     import trafilatura
 
-    html = decode_text(data)
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False,
+    tree = trafilatura.load_html(decode_text(data))
+    elements = sum(1 for _ in tree.iter()) if tree is not None else 0
+    if elements > MAX_HTML_ELEMENTS:
+        raise LoadError(f"refused: the page has {elements:,} HTML elements, over the {MAX_HTML_ELEMENTS:,} "
+                        "an article page needs (extraction time grows with their square)")
+    doc = None if tree is None else trafilatura.bare_extraction(
+        tree, with_metadata=True, include_comments=False, include_tables=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None or not (doc.text or "").strip():

@@ -12,8 +12,9 @@ from rag.embed import Embedder
 from rag.errors import LoadError
 from rag.index import Index
 from rag.ingest.chunk import chunk_article
-from rag.ingest.load import SourceFile, discover, file_digest, load_file
+from rag.ingest.load import SourceFile, file_digest, load_file
 from rag.ingest.metadata import build_article
+from rag.ingest.walk import discover
 from rag.records import Article, Chunk
 
 Progress = Callable[[str], None]  # called once per file with its source path
@@ -60,10 +61,11 @@ class _Prepared:
 
 def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size: int, chunk_overlap: int,
                  max_bytes: int, prune: bool = False, progress: Progress | None = None,
-                 on_start: Callable[[int], None] | None = None) -> IngestReport:
+                 on_start: Callable[[int], None] | None = None, follow_links: bool = False) -> IngestReport:
     """Ingest files and folders into an opened index, chunked to `chunk_size` tokens; files over
-    `max_bytes` and other unusable files are reported, never fatal."""
-    files, missing = discover(paths)
+    `max_bytes` and other unusable files are reported, never fatal. Symbolic links inside the
+    folders are refused unless `follow_links` (and then only those that stay inside the paths named)."""
+    files, missing = discover(paths, follow_links)
     report = IngestReport(failed=[(str(p), reason) for p, reason in missing])
     known = index.article_hashes()
     files, clashing = name_clashes(files, known)
@@ -72,9 +74,9 @@ def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size
         on_start(len(files))
     if prune:  # first, so that a copy of a removed file is indexed in its place
         roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
-        report.pruned = prune_missing(index, roots, known)
+        report.pruned = prune_missing(index, roots, known, follow_links)
         known = {src: v for src, v in known.items() if src not in report.pruned}
-    digests = {f.source: file_digest(f.path, max_bytes) for f in files}
+    digests = {f.source: file_digest(f.path, max_bytes, f.linked) for f in files}
     run = _Run(chunk_size, chunk_overlap, max_bytes, index, embedder, known, owners(digests, known), report)
     pending: list[_Prepared] = []
     for file in files:
@@ -196,9 +198,12 @@ def embed_missing(chunks: list[Chunk], index: Index, embedder: Embedder) -> tupl
     return np.stack([stored.get(c.id, fresh.get(c.id)) for c in chunks]), len(todo)
 
 
-def prune_missing(index: Index, roots: set[str], known: dict[str, tuple[str, str]]) -> list[str]:
-    """Remove articles ingested from `roots` whose files no longer exist."""
-    gone = [src for src, (_, root) in known.items() if root in roots and not (Path(root) / src).exists()]
+def prune_missing(index: Index, roots: set[str], known: dict[str, tuple[str, str]], follow_links: bool = False) -> list[str]:
+    """Remove articles ingested from `roots` whose files no longer exist, or (unless links are
+    followed) are reached through a symbolic link: one indexed before links were refused goes too."""
+    def missing(path: Path) -> bool:  # roots are resolved: a path through a link resolves elsewhere
+        return not path.exists() or (not follow_links and path.resolve() != path)
+    gone = [src for src, (_, root) in known.items() if root in roots and missing(Path(root) / src)]
     for source in gone:
         index.delete_article(source)
     return gone

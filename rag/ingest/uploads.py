@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import LoadError, RagError
-from rag.ingest.load import SUFFIXES, SourceFile, load_file
+from rag.ingest.load import SUFFIXES, parse, read_bytes
 
 
 def safe_name(name: str) -> str:
@@ -27,21 +25,22 @@ def safe_name(name: str) -> str:
 def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: int,
                   taken: frozenset[str] = frozenset()) -> Path:
     """Check an upload by its content and keep it under a name no article from elsewhere has
-    (`taken`); LoadError names the file (as uploaded) and why."""
+    (`taken`); LoadError names the file (as uploaded) and why. The check is the parse the ingest
+    then reuses (rag.ingest.load.parse): an upload is parsed once."""
     name = safe_name(original_name)
-    if Path(name).suffix.lower() not in SUFFIXES:
+    kind = SUFFIXES.get(Path(name).suffix.lower())
+    if kind is None:
         raise LoadError(f"{name}: unsupported file type (use .txt, .md, .html or .pdf)")
-    checked = temp.with_name(f"check-{hashlib.sha256(str(temp).encode()).hexdigest()[:8]}{Path(name).suffix.lower()}")
-    shutil.copyfile(temp, checked)
     try:
-        load_file(SourceFile(checked, checked.parent), max_bytes)
+        data = read_bytes(temp, max_bytes)
     except LoadError as exc:
-        raise LoadError(f"{name}: {str(exc).split(': ', 1)[-1]}") from None
-    finally:
-        checked.unlink(missing_ok=True)
+        raise LoadError(f"{name}: {str(exc).removeprefix(f'{temp}: ')}") from None
+    parse(data, kind, name, keep=True)
     upload_dir.mkdir(parents=True, exist_ok=True)
-    target = _free_target(upload_dir, name, temp.read_bytes(), taken)
-    shutil.copyfile(temp, target)
+    target = _free_target(upload_dir, name, data, taken)
+    if not target.exists():  # else it holds these bytes already
+        with open(target, "xb") as fh:  # O_EXCL: never through a link that appeared since _free_target looked
+            fh.write(data)
     return target
 
 
@@ -99,9 +98,11 @@ def _indexed_or_already(kept: dict[str, tuple[Path, str]], report) -> tuple[list
 
 def _free_target(folder: Path, name: str, data: bytes, taken: frozenset[str]) -> Path:
     """`name` in `folder`, or name-2, name-3... when another file, or an article from elsewhere
-    (uploads have their own names: they never replace an ingested article), has that name."""
+    (uploads have their own names: they never replace an ingested article), has that name. A
+    symbolic link or anything but a regular file holds its name: an upload is never written through it."""
     target, n = folder / name, 1
-    while target.name in taken or (target.exists() and target.read_bytes() != data):
+    while target.name in taken or target.is_symlink() or (
+            target.exists() and (not target.is_file() or target.read_bytes() != data)):
         n += 1
         target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
     return target

@@ -46,11 +46,12 @@ def test_a_folder_or_unwritable_output_is_named(tmp_path):
         run_batch(QUESTIONS, blocker / "answers.jsonl", ask)
 
 
-def test_a_csv_field_too_long_to_parse_is_named_with_its_line(tmp_path):
+def test_a_csv_field_too_long_to_parse_skips_only_its_line_and_names_it(tmp_path):
     path = tmp_path / "q.csv"
-    path.write_text("id,question\na,How many troops?\nb," + "x" * 200_000 + "\n")
-    with pytest.raises(InputError, match=r"q.csv:3: cannot read the CSV \(field larger than field limit"):
-        read_questions(path)
+    path.write_text("id,question\na,How many troops?\nb," + "x" * 10_000_000 + "\nc,Where is the base?\n")
+    rows, problems = read_questions(path)
+    assert rows == [("a", "How many troops?"), ("c", "Where is the base?")]
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:3: cannot read this CSV line (field larger than")
 
 
 def test_messages_name_the_file_as_uploaded_not_its_temporary_path(tmp_path):
@@ -60,3 +61,22 @@ def test_messages_name_the_file_as_uploaded_not_its_temporary_path(tmp_path):
     with pytest.raises(InputError) as caught:
         read_questions(path, "my questions.csv")
     assert str(caught.value).startswith("my questions.csv: no 'question' column") and "gradio" not in str(caught.value)
+
+
+@pytest.mark.parametrize("content", [b'{"name": "x"}', b'{"id": "q1"}', b'{"name": "x"}\n{"id": "q1", "quest'])
+def test_a_last_line_that_is_not_a_torn_answer_is_refused_and_left_alone(tmp_path, content):
+    out = tmp_path / "config.jsonl"
+    out.write_bytes(content)
+    with pytest.raises(InputError, match="config.jsonl: exists and is not a file of rag batch answers"):
+        run_batch(QUESTIONS, out, ask)
+    assert out.read_bytes() == content
+
+
+def test_other_lines_before_a_whole_last_answer_are_refused(tmp_path):
+    out = tmp_path / "answers.jsonl"
+    run_batch(QUESTIONS[:1], out, ask)
+    content = b"my notes\n" + out.read_bytes().rstrip(b"\n")  # a whole answer last, without its newline
+    out.write_bytes(content)
+    with pytest.raises(InputError, match="exists and is not a file of rag batch answers"):
+        run_batch(QUESTIONS, out, ask)
+    assert out.read_bytes() == content

@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rag.errors import LoadError
-from rag.ingest.load import SourceFile, discover, load_file
+from rag.ingest.load import SourceFile, load_file
 from rag.ingest.metadata import build_article
+from rag.ingest.walk import LINK, discover
 
 
 def load(path: Path, limit: int = 10**7):
@@ -84,7 +85,9 @@ def test_discover_recurses_skips_hidden_and_survives_symlink_loops(tmp_path):
     (tmp_path / "a" / "loop").symlink_to(tmp_path)
     files, bad = discover([tmp_path, tmp_path / "missing.txt"])
     assert [f.source for f in files] == ["a/b/x.txt"]
-    assert bad == [(tmp_path / "missing.txt", "no such file or folder")]
+    assert bad == [(tmp_path / "a" / "loop", LINK), (tmp_path / "missing.txt", "no such file or folder")]
+    files, bad = discover([tmp_path], follow_links=True)  # followed, the loop is named and ends
+    assert [f.source for f in files] == ["a/b/x.txt"] and [p for p, _ in bad] == [tmp_path / "a" / "loop"]
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
