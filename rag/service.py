@@ -30,7 +30,6 @@ from rag.retrieve.hybrid import ChunkRetriever, Retriever
 from rag.settings import Settings
 
 
-
 class Rag:
     """Cheap to construct: the model and the index open on first use, once per process."""
 

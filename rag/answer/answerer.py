@@ -45,12 +45,10 @@ def decline(question: str, hits: Sequence[Hit], reason: str, answerer: str = "ex
 def closest_passages(ranking: Sequence[PartRanking]) -> tuple[Citation, ...]:
     """The best-scoring sentences over the parts of a question, one per passage, best first."""
     best = sorted((s for part in ranking for s in part.ranked), key=lambda s: -s.score)
-    chosen: list[Scored] = []
+    chosen: dict[tuple[str, int], Scored] = {}  # a sentence two parts ranked is listed once
     for item in best:
-        if len(chosen) < CLOSEST and all(item.candidate.start != c.candidate.start
-                                         or item.candidate.hit.chunk.source != c.candidate.hit.chunk.source for c in chosen):
-            chosen.append(item)
-    return tuple(to_citation(n, _evidence(item)) for n, item in enumerate(chosen, 1))
+        chosen.setdefault((item.candidate.hit.chunk.source, item.candidate.start), item)
+    return tuple(to_citation(n, _evidence(item)) for n, item in enumerate(list(chosen.values())[:CLOSEST], 1))
 
 
 def confidence(ranking: list[PartRanking]) -> float:
@@ -69,7 +67,7 @@ class ExtractiveAnswerer:
 
     name = "extractive"
     streams = False
-    screen = None  # verification as before: it never quotes a sentence the pattern check flags
+    screen = None  # it never quotes a sentence the instruction screen flags (rag.answer.rank.candidates)
 
     def __init__(self, threshold: float, max_sentences: int = 3, assert_threshold: float = 1.0) -> None:
         self.threshold, self.max_sentences, self.assert_threshold = threshold, max_sentences, assert_threshold

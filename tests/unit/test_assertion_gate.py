@@ -44,3 +44,18 @@ def test_the_assertion_model_gives_nothing_where_a_name_of_the_question_does_not
     assert model.asserts(0.99, Reading("About 7,000 troops", 1.0, 0.5), row, "quantity") == 0.0
     assert model.asserts(0.99, Reading(None, 1.0, 1.0), row, "quantity") == 0.0
     assert 0.0 < model.asserts(0.99, Reading("About 7,000 troops", 1.0, 1.0), row, "quantity") <= 1.0
+
+
+def test_a_decline_lists_at_most_three_closest_passages_each_once_best_first():
+    from dataclasses import replace
+
+    from rag.answer.answerer import closest_passages
+
+    def scored(start: int, score: float) -> Scored:
+        hit = Hit(Chunk("c1", "a.txt", 0, TEXT, 0, len(TEXT)), 0.9, "Vote", None, None)
+        return Scored(Candidate(hit, start, start + 10, f"Sentence {start}.", False), score, np.ones(2), np.zeros(len(NAMES)))
+
+    one = replace(part("Who was elected?", None, 0.0), ranked=(scored(0, 0.4), scored(20, 0.9), scored(40, 0.1)))
+    two = replace(part("By how many votes?", None, 0.0), ranked=(scored(20, 0.8), scored(60, 0.5)))
+    closest = closest_passages([one, two])
+    assert [(c.marker, c.start) for c in closest] == [(1, 20), (2, 60), (3, 0)]
