@@ -11,6 +11,7 @@ read from go through it.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,9 +45,24 @@ def _pipeline():
     return package.load(exclude=["parser", "lemmatizer"])
 
 
-@lru_cache(maxsize=8192)
+_CACHE: OrderedDict[str, tuple[Entity, ...]] = OrderedDict()  # a sentence is read again by follow-ups and evals
+_CACHED = 8192
+
+
 def entities(sentence: str) -> tuple[Entity, ...]:
-    """The named entities of one sentence (cached: a sentence is read again by follow-ups and evals)."""
+    """The named entities of one sentence."""
+    return entities_of([sentence])[0]
+
+
+def entities_of(sentences: list[str]) -> list[tuple[Entity, ...]]:
+    """The named entities of each sentence; those not read before go through the pipeline together,
+    which is about twice as fast as one by one."""
     with _lock:  # spaCy's pipeline is not documented as thread-safe; the web chat answers from many threads
-        doc = _pipeline()(sentence)
-    return tuple(Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents)
+        new = [s for s in dict.fromkeys(sentences) if s not in _CACHE]
+        for sentence, doc in zip(new, _pipeline().pipe(new)) if new else ():
+            _CACHE[sentence] = tuple(Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents)
+        for sentence in sentences:
+            _CACHE.move_to_end(sentence)
+        while len(_CACHE) > _CACHED:
+            _CACHE.popitem(last=False)
+        return [_CACHE[s] for s in sentences]

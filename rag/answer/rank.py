@@ -17,7 +17,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from rag.answer.constraints import constraint_share
-from rag.answer.entities import entities
+from rag.answer.entities import entities, entities_of
 from rag.answer.facts import known
 from rag.answer.features import NAMES, Candidate, first_stage, lexical, matrix, sigmoid, weights
 from rag.answer.injection import flagged
@@ -205,6 +205,8 @@ class SentenceRanker:
         if not order:
             return [], np.zeros((0, len(NAMES))), np.zeros((0, 0))
         short = [cands[i] for i in order]
+        if known(info.kind):
+            entities_of([c.text for c in short])  # read together, once: `typed` and `read` then find them
         vecs = self.embedder.embed([info.text] + [c.text for c in short])
         sims = vecs[1:] @ vecs[0]
         return short, matrix(sims, short, [typed(info, cands[i], lex[i]) for i in order]), vecs[1:]
