@@ -203,11 +203,17 @@ def _replace(out: Path, data: bytes) -> None:
 
 
 def run_batch(questions: list[tuple[str, str]], out: Path, ask: Callable[[str, str], Answer],
-              progress: Callable[[], None] | None = None, problems: list[str] = ()) -> BatchReport:
+              progress: Callable[[], None] | None = None, problems: list[str] = (),
+              on_start: Callable[[int], None] | None = None) -> BatchReport:
     """Answer each question not yet in `out`, appending one JSON line per answer; the report's
-    problems start with `problems` (what reading the question file found)."""
+    problems start with `problems` (what reading the question file found). `on_start` learns how
+    many questions this run asks and `progress` ticks once for each, so that a bar counts what
+    the summary calls answered (or refused), never the questions a resumed run skips."""
     report = BatchReport(problems=list(problems))
     done = answered_ids(out)
+    report.skipped = sum(qid in done for qid, _ in questions)
+    if on_start:
+        on_start(len(questions) - report.skipped)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fh = out.open("a", encoding="utf-8")
@@ -217,12 +223,10 @@ def run_batch(questions: list[tuple[str, str]], out: Path, ask: Callable[[str, s
         raise InputError(f"{out}: cannot write the answers file ({exc.strerror})") from None
     with fh:
         for qid, question in questions:
-            if qid in done:
-                report.skipped += 1
-            else:
+            if qid not in done:
                 _answer_one(qid, question, ask, fh, report)
-            if progress:
-                progress()
+                if progress:
+                    progress()
     return report
 
 

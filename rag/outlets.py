@@ -1,6 +1,7 @@
 """Outlet names: one outlet, whatever its spelling ("Itar-Tass", "ITAR TASS" and "TASS" are one),
 from a small alias file users can extend. Articles keep the spelling they were published under;
-listings and filters go by the outlet (pure, apart from reading the alias files)."""
+listings and filters go by the outlet, and a filter also takes the first words of one outlet's name
+("Yonhap" for "Yonhap News Agency"). Pure, apart from reading the alias files."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-from rag.errors import ConfigError
+from rag.errors import ConfigError, InputError
 
 PACKAGED = Path(__file__).with_name("outlets.toml")
 
@@ -44,6 +45,34 @@ def outlet(spelling: str | None, aliases: dict[str, str]) -> str:
 
 
 def same_outlet(wanted: tuple[str, ...], spellings: set[str], aliases: dict[str, str]) -> tuple[str, ...]:
-    """The stored spellings that name one of the wanted outlets (in any spelling or case)."""
-    keys = {fold(outlet(w, aliases)) for w in wanted}
-    return tuple(sorted(s for s in spellings if fold(outlet(s, aliases)) in keys))
+    """The stored spellings that name one of the wanted outlets: in any spelling or case, by a short
+    name the alias file knows ("AP"), or by the first words of one outlet's name ("Yonhap" for
+    "Yonhap News Agency"). First words that begin two outlets' names are refused, naming both."""
+    stored: dict[str, set[str]] = {}  # {folded outlet: its stored spellings}
+    for s in spellings:
+        stored.setdefault(fold(outlet(s, aliases)), set()).add(s)
+    found: set[str] = set()
+    for w in wanted:
+        for key in _outlets_named(w, stored, aliases):
+            found |= stored[key]
+    return tuple(sorted(found))
+
+
+def _outlets_named(wanted: str, stored: dict[str, set[str]], aliases: dict[str, str]) -> list[str]:
+    """The stored outlets (folded) that `wanted` names: the one it spells, else the one whose name
+    it begins. A name the alias file knows names its outlet only ("AP" is never "AP Tajikistan")."""
+    key = fold(outlet(wanted, aliases))
+    if key in stored or fold(wanted) in aliases:
+        return [key] if key in stored else []
+    words = fold(wanted).split()
+    begun = sorted(k for k, spelled in stored.items() if words and any(
+        n.split()[:len(words)] == words for n in _names(k, spelled, aliases)))
+    if len(begun) > 1:
+        shown = " or ".join(repr(outlet(min(stored[k]), aliases)) for k in begun)
+        raise InputError(f"outlet {wanted!r} could be {shown}: give more of its name")
+    return begun
+
+
+def _names(key: str, spelled: set[str], aliases: dict[str, str]) -> set[str]:
+    """Every folded name an outlet goes by: its own, its stored spellings and its alias spellings."""
+    return {key, *map(fold, spelled), *(k for k, shown in aliases.items() if fold(shown) == key)}

@@ -238,6 +238,11 @@ class Rag:
         }
 
     # -- the corpus, for listings and the article viewer (no model load)
+    def check_index(self) -> None:
+        """StoreError, as `stats` raises it, when nothing was ever ingested here (no model load)."""
+        if not self.index.manifest():
+            raise StoreError(f"no index at {self.index.location}: run `rag ingest corpus/` first")
+
     def catalog(self) -> list[ArticleSummary]:
         """One summary per indexed article, by source (none before the first ingest)."""
         rows = self.index.catalog() if self.index.manifest() else []

@@ -54,7 +54,7 @@ def echo(text: str = "", nl: bool = True) -> None:
     typer.echo(terminal_safe(text), nl=nl)
 
 
-def echo_json(record: dict) -> None:
+def echo_json(record: dict | list) -> None:
     """One JSON line: json.dumps escapes C0 characters but leaves DEL and C1 raw (ensure_ascii=False);
     they are escaped too, so the data stays exact and the terminal safe."""
     text = json.dumps(record, ensure_ascii=False)
@@ -72,13 +72,16 @@ def show_error(exc: RagError) -> None:
 
 
 def friendly(fn):
-    """Turn RagError into a one-line message and exit code 2, never a traceback."""
+    """Turn RagError into a one-line message and exit code 2, never a traceback. A command run with
+    --json also prints {"error": ...} on stdout: a script reading stdout gets JSON either way."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except RagError as exc:
             show_error(exc)
+            if kwargs.get("as_json"):  # every --json option is the parameter as_json
+                echo_json({"error": exc.said_as(FLAGS)})
             raise typer.Exit(2) from None
     return wrapper
 

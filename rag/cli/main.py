@@ -1,4 +1,4 @@
-"""The `rag` command line: ingest, ask, chat, batch, stats, doctor, serve."""
+"""The `rag` command line: ingest, ask, chat, batch, stats, articles, show, doctor, serve."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from rag.cli.common import (
     show_error,
     terminal_safe,
 )
+from rag.cli.corpus import articles, show
 from rag.cli.eval import eval_app
 from rag.errors import RagError
 from rag.records import AskOptions, Filters, answer_record
@@ -77,7 +78,7 @@ def _options(top_k: int | None, source: list[str] | None = None, publisher: list
 
 
 SourceOpt = Annotated[Optional[list[str]], typer.Option("--source", metavar="FILE", help="Only this article file (repeatable).")]
-PublisherOpt = Annotated[Optional[list[str]], typer.Option("--publisher", metavar="OUTLET", help="Only this outlet (repeatable).")]
+PublisherOpt = Annotated[Optional[list[str]], typer.Option("--publisher", metavar="OUTLET", help="Only this outlet (repeatable): any spelling, a short name (AP) or its first words (Yonhap).")]
 SinceOpt = Annotated[Optional[str], typer.Option(metavar="DATE", help="Only articles dated on or after YYYY[-MM[-DD]].")]
 UntilOpt = Annotated[Optional[str], typer.Option(metavar="DATE", help="Only articles dated on or before YYYY[-MM[-DD]].")]
 LlmOpt = Annotated[Optional[str], typer.Option(
@@ -172,9 +173,13 @@ def batch(
     rows, problems = read_questions(questions)
     rows = shard(rows, shard_spec)
     with _progress() as bar:
-        task = bar.add_task("answering", total=len(rows), item="")
+        task = bar.add_task("answering", total=None, item="")
+        # the bar counts the questions this run asks, as the summary does; a resumed run adds how
+        # many it skips (counting those as done once read 9/9 beside "0 answered, 9 already in")
+        resumed = lambda n: bar.update(  # noqa: E731
+            task, total=n, item=f"({len(rows) - n} already answered)" if n < len(rows) else "")
         report = run_batch(rows, output, lambda q, qid: rag.ask(q, _options(top_k), qid=qid),
-                           progress=lambda: bar.update(task, advance=1), problems=problems)
+                           progress=lambda: bar.update(task, advance=1), problems=problems, on_start=resumed)
     for problem in report.problems:
         say("[yellow]skipped:[/yellow] ", problem)
     echo(report.summary(str(output)))
@@ -192,6 +197,10 @@ def stats(as_json: Annotated[bool, typer.Option("--json", metavar="", help="Prin
         return
     for key, value in info.items():
         echo(f"{key:22} {value}")
+
+
+app.command()(articles)
+app.command()(show)
 
 
 @app.command()
@@ -236,10 +245,9 @@ def serve(
 ) -> None:
     """Open the web chat (http://127.0.0.1:7860 by default).
 
-    On another --host, a login password is required: RAG_WEB_PASSWORD_FILE (or RAG_WEB_PASSWORD),
-    never a flag, so that it stays out of the shell history and the process list.
+    On another --host, a login password is required: RAG_WEB_PASSWORD_FILE (or RAG_WEB_PASSWORD), never a flag, so that it stays out of the shell history and the process list.
 
-    Example: rag serve --host 0.0.0.0 --read-only   (with RAG_WEB_PASSWORD_FILE set)"""
+    Example: rag serve --host 0.0.0.0 --read-only"""
     from rag.web.app import launch
 
     launch(load_settings(config, host=host, port=port, read_only=read_only or None, no_auth=no_auth or None))

@@ -7,8 +7,9 @@ from rag.records import ArticleSummary
 
 
 def corpus_rows(catalog: list[ArticleSummary]) -> list[list]:
-    """Rows for the Corpus table: source, title, outlet, date, chunks."""
-    return [[r.source, r.title, r.publisher, human_date(r.date), r.chunks] for r in catalog]
+    """Rows for the Corpus table: source, title, outlet (one name however the article spells it: TASS,
+    not Itar-Tass and Itar Tass besides), date, chunks."""
+    return [[r.source, r.title, r.outlet or r.publisher, human_date(r.date), r.chunks] for r in catalog]
 
 
 def outlet_choices(catalog: list[ArticleSummary]) -> list[str]:

@@ -1,5 +1,6 @@
 """The `rag` CLI through typer's CliRunner: exit codes, messages, batch format and resume."""
 
+import itertools
 import re
 
 from typer.testing import CliRunner
@@ -13,8 +14,11 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
+COMMANDS = ["ingest", "ask", "chat", "batch", "stats", "articles", "show", "doctor", "serve", "eval"]
+
+
 def test_help_teaches_each_command():
-    for command in ["ingest", "ask", "chat", "batch", "stats", "doctor", "serve"]:
+    for command in COMMANDS[:-1]:
         result = invoke(command, "--help")
         assert result.exit_code == 0 and len(re.sub(r"\s+", " ", result.stdout)) > 200
         assert "Example: rag " in result.stdout, command
@@ -26,10 +30,20 @@ def test_the_command_list_shows_each_summary_whole():
     assert "<bool>" not in invoke("--help").stdout  # --verbose and --help are flags, not typed values
     listing = invoke("--help").stdout.split("Commands")[1]
     summaries = re.findall(r"│ (\w+) +(.*?)(?=\n│ \w+  |\n╰)", listing, re.S)
-    assert len(summaries) == 8
+    assert len(summaries) == 10
     for name, text in summaries:
         text = re.sub(r"[│\s]+", " ", text).strip()
         assert text.endswith("."), (name, text)  # one whole sentence, not a paragraph cut off
+
+
+def test_no_paragraph_of_a_help_is_cut_mid_sentence():
+    """A line break written inside a docstring's paragraph shows as a sentence cut in two ("...
+    RAG_WEB_PASSWORD)," then "never a flag..."); rich wraps each paragraph itself, at 80 columns here."""
+    for command in [[], *([c] for c in COMMANDS), ["eval", "suite"], ["eval", "compare"], ["eval", "generate"]]:
+        out = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80"}).stdout
+        text = [line.strip() for line in out.split("╭")[0].splitlines()]  # the summary and paragraphs
+        cut = [(a, b) for a, b in itertools.pairwise(text) if a and b and len(a) + 1 + len(b.split()[0]) <= 78]
+        assert cut == [], command  # a wrapped line never had room for the next word
 
 
 def test_errors_name_the_flags_the_user_typed(tmp_path):

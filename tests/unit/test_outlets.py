@@ -51,3 +51,31 @@ def test_an_outlet_filter_ignores_case_and_spelling(sample_memory):
 def test_filters_no_article_passes_are_an_error_not_a_decline(sample_memory, filters, message):
     with pytest.raises(InputError, match=message):
         sample_memory.ask(TROOPS, AskOptions(filters=filters))
+
+
+def test_the_catalog_names_one_outlet_for_three_spellings(tmp_path):
+    """Issue 24: a listing showed TASS, Itar-Tass and Itar Tass as three outlets. Rag.catalog folds
+    them (`outlet`); what showed three was a table of the spellings published (`publisher`)."""
+    from fakes import memory_rag
+
+    for n, spelling in enumerate(["TASS", "Itar-Tass", "Itar Tass"]):
+        (tmp_path / f"{n}.txt").write_text(f"Border talks in Dushanbe, part {n}\n\nPublisher {spelling}\n\n"
+                                           f"Officials met in Dushanbe on Tuesday for talks, part {n}.\n")
+    rag = memory_rag(tmp_path)
+    rag.ingest([tmp_path])
+    assert sorted(r.publisher for r in rag.catalog()) == ["Itar Tass", "Itar-Tass", "TASS"]
+    assert {r.outlet for r in rag.catalog()} == {"TASS"}
+
+
+def test_the_web_corpus_table_shows_one_outlet_for_every_spelling():
+    """Issue 24 #8: the Corpus tab showed TASS, Itar-Tass and Itar Tass as three outlets."""
+    from dataclasses import replace
+
+    from rag.outlets import load_aliases, outlet
+    from rag.records import ArticleSummary
+    from rag.web.corpus import corpus_rows
+
+    aliases = load_aliases()
+    rows = [ArticleSummary(f"{n}.txt", "T", spelling, "2017", 1) for n, spelling in enumerate(("TASS", "Itar-Tass", "Itar Tass"))]
+    rows = [replace(r, outlet=outlet(r.publisher, aliases)) for r in rows]
+    assert {row[2] for row in corpus_rows(rows)} == {"TASS"}
