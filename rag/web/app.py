@@ -15,15 +15,12 @@ from rag.retrieve.hybrid import MODES
 from rag.service import MAX_QUESTION_CHARS, Rag, printable
 from rag.settings import Settings
 from rag.web.access import access, answerers, offered
+from rag.web.evaltab import EVAL_CSS, eval_tab
+from rag.web.examples import SHOWN, Examples
 from rag.web.render import CSS, JS, esc, pending_html, transcript, turns_html, wrap
 from rag.web.scratch import scratch_folder
-from rag.web.tabs import batch_tab, corpus_tab, eval_tab
+from rag.web.tabs import batch_tab, corpus_tab
 
-EXAMPLES = [
-    "How many students from Tajikistan study in Russia?",
-    "How many Russian troops are stationed in Tajikistan?",
-    "What did Lavrov say about the Tajik-Afghan border?",
-]
 LABELS = {"date_from": "From date", "date_to": "To date", "top_k": "top-k"}  # fields named as the page shows them
 
 
@@ -115,6 +112,15 @@ def backend_status(rag: Rag, llm: str, kinds: tuple[str, ...]) -> str:
     return f"**{backend.kind}** at `{backend.where}`: reachable ✓"
 
 
+def examples_shown(gr, examples: Examples) -> tuple:
+    """The "Try" box and its buttons for the index as it is now: a button a question, the box
+    hidden when there is none. (Buttons, not gr.Examples: that cuts a question at 60 characters.)"""
+    questions = examples.now()
+    return gr.update(visible=bool(questions)), *(
+        gr.update(value=q, visible=True) if q else gr.update(value="", visible=False)
+        for q in questions + [""] * (SHOWN - len(questions)))
+
+
 def build(settings: Settings):
     """The Gradio app over one shared Rag (one model load for all sessions)."""
     import gradio as gr
@@ -124,9 +130,10 @@ def build(settings: Settings):
     writes = threading.Lock()  # one upload, delete or re-index at a time from the UI
     with gr.Blocks(title="News RAG", delete_cache=(3600, 3600), analytics_enabled=False) as demo:
         turns = gr.State([], time_to_live=12 * 3600)  # sessions from API clients never say goodbye
+        examples = Examples(rag)
         gr.Markdown("## News RAG\nAnswers come only from the indexed articles, with numbered sources you can check.")
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat"):
+            with gr.Tab("Chat", id="chat") as chat_tab:
                 with gr.Row():
                     with gr.Column(scale=3):
                         view = gr.HTML(transcript([]), elem_id="transcript")
@@ -134,7 +141,10 @@ def build(settings: Settings):
                             box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=6,
                                              elem_id="question", max_length=MAX_QUESTION_CHARS)
                             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                        gr.Examples(EXAMPLES, inputs=[box], label="Try")
+                        # made from the indexed articles at page load and after every change to them
+                        with gr.Column(visible=False, elem_id="examples") as tried:
+                            gr.HTML('<div class="try-label">Try</div>')
+                            tries = [gr.Button("", size="sm", visible=False, elem_classes="try") for _ in range(SHOWN)]
                         with gr.Row():
                             clear = gr.Button("Clear conversation", elem_id="clear")
                             md_file = gr.DownloadButton("Export Markdown", elem_id="export-md", interactive=False)
@@ -150,7 +160,8 @@ def build(settings: Settings):
                             outlets = gr.Dropdown([], multiselect=True, label="Outlets", allow_custom_value=True)
                             date_from = gr.Textbox(label="From date", placeholder="YYYY[-MM[-DD]]", elem_id="date-from")
                             date_to = gr.Textbox(label="To date", placeholder="YYYY[-MM[-DD]]", elem_id="date-to")
-            corpus_tab(gr, rag, writes, outlets, demo, settings.read_only)
+            refresh = (lambda: examples_shown(gr, examples), [tried, *tries])  # after a page load or any change
+            corpus_tab(gr, rag, writes, outlets, demo, settings.read_only, refresh)
             if not settings.read_only:  # a read-only server takes no upload, and a batch is one
                 batch_tab(gr, rag)
             eval_tab(gr, rag)
@@ -159,6 +170,10 @@ def build(settings: Settings):
         send.click(chat_handler(rag, kinds), inputs, outputs, api_name="ask")
         box.submit(chat_handler(rag, kinds), inputs, outputs, api_visibility="private")
         clear.click(lambda: (transcript([]), [], *exports([])), None, [view, turns, md_file, js_file])
+        for event in (demo.load, chat_tab.select):
+            event(refresh[0], None, refresh[1], api_visibility="private")
+        for button in tries:  # a click puts its question in the box (in the browser), to send or change first
+            button.click(None, button, box, js="(q) => q", api_visibility="private")
         llm.change(lambda v: backend_status(rag, v, kinds), llm, status, api_name="answerer_status")
     return demo
 
@@ -214,7 +229,7 @@ def launch(settings: Settings, **extra):
     print(f"Web chat at http://{host}:{settings.port} (Ctrl-C to stop). {rights.summary}", flush=True)
     demo.launch(server_name=host, server_port=settings.port, share=False, auth=rights.login,
                 allowed_paths=[], blocked_paths=blocked, max_file_size=settings.max_file_bytes,
-                show_error=False, footer_links=[], ssr_mode=False, css=CSS, js=JS, run_history=False,
+                show_error=False, footer_links=[], ssr_mode=False, css=CSS + EVAL_CSS, js=JS, run_history=False,
                 app_kwargs={"middleware": guards(settings, demo, rights.login is not None)},
                 **{"quiet": True, **extra})
     return demo

@@ -11,6 +11,17 @@ from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation
 from rag.render import CLOSEST_LABEL, PASSAGES_LABEL, sentence_words
 
 CSS = """
+/* Gradio's bundled Source Sans Pro SemiBold (weight 600, every heading, button and label) holds only
+   a few dozen glyphs, "A" among them: the rest fell back to another font, and "RAG", "Ask" and
+   "Answer all" showed a small capital A that looked like an icon. Weight 600 is drawn with the
+   complete Bold face instead (Gradio serves it beside the other). */
+@font-face {font-family:"Source Sans Pro"; font-weight:600; font-style:normal;
+  src:url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2")}
+#examples {gap:6px}
+#examples button.try {align-self:flex-start; width:auto; max-width:100%; text-align:left; font-weight:400;
+  font-size:14px; background:#fff; border:1px solid #d8dce2; border-radius:8px; padding:4px 10px}
+#examples button.try:hover {border-color:#1d4ed8; color:#1d4ed8}
+.try-label {font-size:13px; color:#55606e}
 .transcript {display:flex; flex-direction:column; gap:14px; font-size:15px; line-height:1.55}
 .turn-q {align-self:flex-end; background:#e8effd; border-radius:12px; padding:8px 12px; max-width:80%}
 .turn-a {background:#fff; border:1px solid #e3e5e8; border-radius:12px; padding:10px 14px}
@@ -24,41 +35,64 @@ a.cite {text-decoration:none; font-weight:600; color:#1d4ed8; padding:0 1px}
 .unsupported {background:#fde8e8; border-bottom:2px dotted #c81e1e}
 .unsupported-mark {color:#c81e1e; font-weight:700; cursor:help}
 .sources {margin-top:10px; display:flex; flex-direction:column; gap:8px}
-.card {border:1px solid #e3e5e8; border-radius:10px; padding:8px 12px; background:#fafbfc; scroll-margin-top:80px}
+.card {border:1px solid #e3e5e8; border-radius:10px; padding:8px 12px; background:#fafbfc}
 .card:target {border-color:#1d4ed8; box-shadow:0 0 0 3px #c7d7fb}
 .card-head {font-size:13px; color:#374151}
 .card-title {font-weight:600; color:#111827}
 .passage {margin-top:6px; font-size:14px; color:#374151; white-space:pre-wrap}
 mark {background:#fff1a8; padding:0 1px}
 details.article {margin-top:6px; font-size:14px}
-details.article > div {position:relative; white-space:pre-wrap; max-height:420px; overflow:auto; padding:6px; background:#fff;
-  border:1px solid #eceef1; border-radius:6px}
+details.article > div {position:relative; white-space:pre-wrap; padding:6px; background:#fff;
+  border:1px solid #eceef1; border-radius:6px}  /* no height of its own: the transcript is the one scroll */
 .empty {color:#6b7280}
 #transcript {max-height:62vh; overflow-y:auto !important}  /* Gradio's block style says visible */
 """
 
-# The transcript scrolls inside its own box, so the Ask box stays in view; a new question scrolls
-# it into view. The transcript is redrawn after every answer; the browser remembers which "Full
-# article" panels the reader opened, opens them again, and scrolls an opened panel to its cited span.
+# The transcript scrolls inside its own box, so the heading and the Ask box stay in view: nothing
+# here scrolls the page. A new question is scrolled to the top of the box. A click on [n] lets the
+# browser follow the link (the card becomes :target), then, before the next paint, undoes the jump
+# the browser made (it scrolls the page too, taking the heading out of view) and scrolls the box
+# only as far as the card needs. "Full article" opens in place, in the transcript's own scroll (no
+# box of its own inside it), and the box is scrolled to the cited span. The transcript is redrawn
+# after every answer; the browser remembers which panels the reader opened and opens them again
+# (without scrolling to them: the new question is what the reader is looking at).
 JS = """() => {
-  const open = new Set();
+  const open = new Set(), reopened = new WeakSet();
   let asked = 0;
-  const reveal = (d) => {
-    const box = d.querySelector('div'), mark = d.querySelector('mark.this');
-    if (box && mark) box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 3);
+  const within = (el, where) => {  // scroll #transcript, and only it, to `el`
+    const box = document.querySelector('#transcript');
+    if (!box || !box.contains(el)) return;
+    const b = box.getBoundingClientRect(), r = el.getBoundingClientRect();
+    if (where === 'start' || r.top < b.top || r.height > b.height) box.scrollTop += r.top - b.top - 8;
+    else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom + 8;
   };
   document.addEventListener('toggle', (e) => {
     const d = e.target;
     if (!(d instanceof HTMLDetailsElement) || !d.dataset.key) return;
-    if (d.open) { open.add(d.dataset.key); reveal(d); } else { open.delete(d.dataset.key); }
+    if (!d.open) { open.delete(d.dataset.key); return; }
+    open.add(d.dataset.key);
+    const mark = d.querySelector('mark.this'), box = document.querySelector('#transcript');
+    if (reopened.has(d)) reopened.delete(d);
+    else if (mark && box) box.scrollTop += mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
+  }, true);
+  document.addEventListener('click', (e) => {
+    const link = e.target instanceof Element && e.target.closest('#transcript a.cite');
+    if (!link) return;
+    const box = document.querySelector('#transcript'), x = window.scrollX, y = window.scrollY, top = box.scrollTop;
+    requestAnimationFrame(() => {
+      window.scrollTo(x, y);
+      box.scrollTop = top;
+      const card = document.getElementById(link.getAttribute('href').slice(1));
+      if (card) within(card, 'nearest');
+    });
   }, true);
   new MutationObserver(() => {
     const questions = document.querySelectorAll('#transcript .turn-q');
-    if (questions.length > asked) questions[questions.length - 1].scrollIntoView({block: 'start'});
+    if (questions.length > asked) within(questions[questions.length - 1], 'start');
     asked = questions.length;
     for (const key of [...open]) {
       const d = document.querySelector(`details[data-key="${key}"]`);
-      if (!d) open.delete(key); else if (!d.open) d.open = true;
+      if (!d) open.delete(key); else if (!d.open) { reopened.add(d); d.open = true; }
     }
   }).observe(document.body, {childList: true, subtree: true});
 }"""

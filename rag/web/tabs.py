@@ -43,9 +43,10 @@ def counted(progress, unit: str) -> tuple[Callable[[int], None], Callable[..., N
     return start, step
 
 
-def corpus_tab(gr, rag, writes, outlets, demo, read_only: bool = False) -> None:
+def corpus_tab(gr, rag, writes, outlets, demo, read_only: bool = False, after=None) -> None:
     """The corpus table; unless `read_only`, also upload, delete and re-index (their API endpoints
-    exist only then: a read-only server has nothing for a client to call)."""
+    exist only then: a read-only server has nothing for a client to call). `after` is (function,
+    outputs) to run once the index has changed (the chat's example questions)."""
     headers = ["file", "title", "outlet", "date", "chunks"]
     with gr.Tab("Corpus", id="corpus") as tab:
         table = gr.Dataframe([], headers=headers, interactive=False, wrap=True, elem_id="articles",
@@ -55,7 +56,7 @@ def corpus_tab(gr, rag, writes, outlets, demo, read_only: bool = False) -> None:
                         elem_id="read-only")
             outs, shown = [table, outlets], lambda: _table_and_outlets(gr, rag)
         else:
-            outs, shown = _corpus_writes(gr, rag, writes, table, outlets), lambda: _refreshed(gr, rag, "")
+            outs, shown = _corpus_writes(gr, rag, writes, table, outlets, after), lambda: _refreshed(gr, rag, "")
     for event in (tab.select, demo.load):  # a new page or a return to the tab shows the index as it is now
         event(shown, None, outs)
 
@@ -71,7 +72,7 @@ def _table_and_outlets(gr, rag) -> tuple:
     return rows, outlets
 
 
-def _corpus_writes(gr, rag, writes, table, outlets) -> list:
+def _corpus_writes(gr, rag, writes, table, outlets, after=None) -> list:
     """Upload, delete (after a confirmation naming the article) and re-index; returns the
     components a refresh updates: table, message, article picker, outlets."""
     from rag.ingest.uploads import ingest_uploads
@@ -136,12 +137,14 @@ def _corpus_writes(gr, rag, writes, table, outlets) -> list:
         notes = "".join(_error(line) if kind == "failed" else _ok(line, kind) for kind, line in report.notes())
         return refreshed(_ok(f"Re-indexed: {report.summary()}") + notes)
 
-    add.click(busy, files, [files, add, message], queue=False).then(
-        index, files, outs + [files, add], concurrency_limit=1, show_progress_on=[message])
+    changed = [add.click(busy, files, [files, add, message], queue=False).then(
+        index, files, outs + [files, add], concurrency_limit=1, show_progress_on=[message])]
     delete.click(confirm_delete, pick, [pending, asked, confirm, message])
-    yes.click(remove, pending, outs + [confirm, pending], concurrency_limit=1, show_progress_on=[message])
+    changed.append(yes.click(remove, pending, outs + [confirm, pending], concurrency_limit=1, show_progress_on=[message]))
     no.click(lambda: (gr.update(visible=False), None), None, [confirm, pending])
-    reindex.click(again, None, outs, concurrency_limit=1, show_progress_on=[message])
+    changed.append(reindex.click(again, None, outs, concurrency_limit=1, show_progress_on=[message]))
+    for event in changed if after else ():
+        event.then(after[0], None, after[1], api_visibility="private")
     return outs
 
 
@@ -173,30 +176,3 @@ def batch_tab(gr, rag) -> None:
         return _ok(report.summary(out.name)) + "".join(map(_error, report.problems)), str(out)
 
     go.click(run, qfile, [status, result], concurrency_limit=2, show_progress_on=[status])
-
-
-def eval_tab(gr, rag) -> None:
-    with gr.Tab("Eval", id="eval"):
-        gr.Markdown(f"Run the retrieval and answer eval on `{rag.settings.gold_set}` against the current index.")
-        go = gr.Button("Run eval", variant="primary", elem_id="eval-run")
-        status = gr.HTML()
-        table = gr.Dataframe(headers=["metric", "value"], interactive=False, elem_id="eval-table")
-        with gr.Row():
-            plot = gr.Image(label="Metrics", type="filepath", elem_id="eval-metrics")
-            latency = gr.Image(label="Latency", type="filepath", elem_id="eval-latency")
-
-    def run(progress=gr.Progress()):
-        from rag.eval.gold import load_gold
-        from rag.eval.report import eval_report
-
-        start, step = counted(progress, "questions")
-        folder = scratch_folder("eval-") / "web"
-        try:
-            items = load_gold(rag.settings.gold_set)
-            start(len(items))
-            summary = eval_report(rag, items, folder, step)
-        except RagError as exc:
-            return _error(str(exc)), None, None, None
-        return "", [[k, v] for k, v in summary.items()], str(folder / "metrics.png"), str(folder / "latency.png")
-
-    go.click(run, None, [status, table, plot, latency], concurrency_limit=1, show_progress_on=[status])

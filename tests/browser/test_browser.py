@@ -99,8 +99,11 @@ def shot(page, name: str):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def test_01_first_visit_shows_examples(page):
-    assert page.locator("text=How many students from Tajikistan study in Russia?").count() >= 1
+def test_01_first_visit_shows_examples_made_from_the_articles(page):
+    page.wait_for_selector("#examples button.try", timeout=60000)
+    tries = page.locator("#examples button.try:visible").all_inner_texts()
+    assert 1 <= len(tries) <= 3 and all(t.endswith("?") for t in tries)
+    assert "How many students from Tajikistan were receiving higher education in Russia?" in tries
     shot(page, "01-empty-chat")
 
 
@@ -202,7 +205,7 @@ def test_10_eval_tab_shows_metrics_and_plots(page):
     page.click("button[role=tab]:has-text('Eval')")
     page.click("#eval-run")
     page.wait_for_selector("#eval-table :text('key_fact_accuracy')", timeout=180000)
-    page.wait_for_selector("#eval-metrics img", timeout=30000)
+    page.wait_for_selector("#eval-bars .bar-row", timeout=30000)
     assert page.locator("#eval-latency img").count() == 1
     shot(page, "09-eval")
 
@@ -328,3 +331,190 @@ def test_19_batch_errors_name_the_uploaded_file_not_its_temporary_path(page, tmp
     page.click("#batch-run")
     error = page.wait_for_selector("#batch-status :text('no \\'question\\' column')", timeout=30000)
     assert "my-questions.csv" in error.inner_text() and "/tmp" not in page.inner_text("#batch-status")
+
+
+def fonts(page, selector: str) -> list[str]:
+    """The fonts the browser drew an element's own text with (Chromium's record, not CSS's wish)."""
+    page.evaluate("document.fonts.ready.then(() => true)")
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        return [f["postScriptName"] for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
+    finally:
+        cdp.detach()
+
+
+def test_20_heading_and_buttons_are_drawn_in_one_font_with_no_icon(page):
+    # Gradio's SemiBold face has a few dozen glyphs, "A" among them: "RAG", "Ask" and "Answer all"
+    # showed a small capital A from it among letters of another font, which read as an icon.
+    page.click("button[role=tab]:has-text('Batch')")
+    page.wait_for_selector("#batch-run")
+    for selector in ("h2", "#batch-run"):
+        assert len(fonts(page, selector)) == 1, (selector, fonts(page, selector))
+    page.click("button[role=tab]:has-text('Chat')")
+    page.wait_for_selector("#ask")
+    assert len(fonts(page, "#ask")) == 1, fonts(page, "#ask")
+    assert page.locator("#ask svg, #ask img, #batch-run svg, #batch-run img").count() == 0
+    shot(page, "16-heading-one-font")
+
+
+def in_view(page, selector: str) -> bool:
+    return page.locator(selector).first.evaluate(
+        "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }")
+
+
+def test_21_a_citation_scrolls_the_transcript_to_its_card_not_the_page(page):
+    page.click("button[role=tab]:has-text('Chat')")
+    page.set_viewport_size({"width": 1400, "height": 700})  # a laptop: the page itself scrolls
+    try:
+        answer = ask(page, "How many students from Tajikistan study in Russia?")
+        page.evaluate("window.scrollTo(0, 0)")
+        link = answer.locator("a.cite").first
+        box = link.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # as a reader: no scrolling first
+        card = page.locator(".card:target")
+        card.wait_for(timeout=5000)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.scrollY") == 0 and in_view(page, "h2")
+        assert card.evaluate("c => { const t = document.querySelector('#transcript').getBoundingClientRect(),"
+                             " r = c.getBoundingClientRect(); return r.top >= t.top && r.top < t.bottom; }")
+        shot(page, "17-citation-keeps-heading")
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_22_full_article_opens_in_the_transcript_without_a_scroll_box_of_its_own(page):
+    page.click("button[role=tab]:has-text('Chat')")
+    card = page.locator("#transcript .turn-a").last.locator(".card").first
+    summary = card.locator("details.article summary")
+    if card.locator("details.article").evaluate("d => d.open"):
+        summary.click()
+    page.evaluate("window.scrollTo(0, 0)")
+    box = summary.bounding_box()
+    page.mouse.click(box["x"] + 5, box["y"] + box["height"] / 2)
+    panel = card.locator("details.article > div")
+    page.wait_for_function("d => d.open", arg=card.locator("details.article").element_handle())
+    page.wait_for_timeout(200)
+    assert panel.evaluate("p => getComputedStyle(p).overflowY === 'visible' && p.scrollHeight <= p.clientHeight + 1")
+    assert card.locator("mark.this").evaluate(
+        "m => { const t = document.querySelector('#transcript').getBoundingClientRect(), r = m.getBoundingClientRect();"
+        " return r.top >= t.top && r.bottom <= t.bottom; }")  # the transcript scrolled to the cited span
+    assert page.evaluate("window.scrollY") == 0
+    shot(page, "18-full-article-in-place")
+
+
+def test_23_eval_tab_shows_headline_figures_first_then_report_plots_and_wrong_answers(page):
+    page.click("button[role=tab]:has-text('Eval')")
+    if page.locator("#eval-headline .figure").count() == 0:  # test_10's run shows already when run in order
+        page.click("#eval-run")
+    page.wait_for_selector("#eval-headline .figure", timeout=180000)
+    names = page.locator("#eval-headline .figure .name").all_inner_texts()
+    assert names == ["Key facts right", "Short answers right", "Answerable declined", "Unanswerable declined"]
+    page.evaluate("window.scrollTo(0, 0)")
+    assert in_view(page, "#eval-headline .figures")  # above the fold, not in a scroll box
+    tops = {s: page.locator(s).bounding_box()["y"] for s in ("#eval-headline", "#eval-bars", "#eval-wrong", "#eval-table")}
+    assert tops["#eval-headline"] < min(tops["#eval-bars"], tops["#eval-wrong"], tops["#eval-table"])
+    # lower-is-better declines are not drawn among the bars where higher is better
+    assert page.locator(".bars.higher [data-key='false_decline']").count() == 0
+    assert page.locator(".bars.lower [data-key='false_decline']").count() == 1
+    # the report: its path, a download, and its "Wrong answers" section shown as it lists them
+    assert page.inner_text("#eval-report-path code").endswith("report.md")
+    with page.expect_download() as download:
+        page.locator("#eval-report a").first.click()
+    report = Path(download.value.path()).read_text()
+    for key in ("key_fact_accuracy", "false_decline", "declined_unanswerable"):  # the figures are the report's
+        said = float(next(r for r in report.splitlines() if r.startswith(f"| {key} |")).split("|")[2])
+        shown = page.locator(f"#eval-headline .figure[data-key='{key}'] .value").inner_text()
+        assert abs(float(shown.rstrip("%")) - 100 * said) <= 1, (key, shown, said)
+    section = next(line for line in report.splitlines() if line.startswith("## Wrong answers"))
+    assert page.inner_text("#eval-wrong h3") == section.removeprefix("## ")
+    wrong = report.split(section)[1].split("\n## ")[0]
+    ids = [line.split("**")[1] for line in wrong.splitlines() if line.startswith("- **")]
+    assert [t.split(":")[0] for t in page.locator("#eval-wrong .wrong .q").all_inner_texts()] == ids
+    # the latency plot whole: its natural proportions, inside its box and clear of the label over it
+    page.locator("#eval-latency").scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('#eval-latency img').naturalWidth > 0")
+    fit = page.evaluate("""() => { const b = document.querySelector('#eval-latency'), i = b.querySelector('img');
+        const r = i.getBoundingClientRect(), o = b.getBoundingClientRect(), l = b.querySelector('label').getBoundingClientRect();
+        return {ratio: Math.abs(r.width / r.height - i.naturalWidth / i.naturalHeight), inside: r.top >= o.top &&
+                r.bottom <= o.bottom + 1 && r.left >= o.left && r.right <= o.right + 1, clear: l.bottom <= r.top}; }""")
+    assert fit["ratio"] < 0.02 and fit["inside"] and fit["clear"], fit
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "19-eval-headline-first")
+
+
+# Another corpus: the chat's "Try" questions are made from whatever is indexed.
+LIBRARY = ("Riverton opens a new library\n\n4 June 2024\n\nAbout 12,000 books are stored in the new Riverton library, "
+           "the town council said on Monday. The building cost 3 million euros and took two years to finish.\n")
+ESSAY = ("Thoughts on autumn\n\n1 October 2023\n\nAutumn is a quiet season. Leaves turn and fall in the parks, and the "
+         "evenings grow long and cool.\n")
+LIGHTHOUSE = ("Gull Point lighthouse reopens\n\n2 May 2024\n\nThe Harbour Trust has restored the old lighthouse on Gull "
+              "Point, its director said. Some 40 volunteers repainted the tower over the winter.\n")
+
+
+@pytest.fixture(scope="module")
+def other_page(tmp_path_factory, page):
+    """The chat over a small corpus that shares no subject with the sample one, in a page of its own
+    (in the same browser: one Playwright at a time)."""
+    work = tmp_path_factory.mktemp("other")
+    (work / "corpus").mkdir()
+    (work / "corpus" / "library.txt").write_text(LIBRARY)
+    (work / "corpus" / "essay.txt").write_text(ESSAY)
+    make_rag(work / "index").ingest([work / "corpus"])
+    port = free_port()
+    env = {**os.environ, "RAG_INDEX_DIR": str(work / "index"), "RAG_UPLOAD_DIR": str(work / "uploads"),
+           "RAG_PORT": str(port)}
+    url = f"http://127.0.0.1:{port}/"
+    with serving([sys.executable, str(ROOT / "app.py")], url, "the web chat", 60, cwd=work, env=env):
+        other = page.context.browser.new_page(viewport={"width": 1400, "height": 1000})
+        other.goto(url)
+        other.wait_for_selector("#question textarea")
+        yield other
+        other.close()
+
+
+def tries(page) -> list[str]:
+    return page.locator("#examples button.try:visible").all_inner_texts()
+
+
+def test_30_examples_are_made_from_another_corpus_and_answered_from_it(other_page):
+    other_page.wait_for_timeout(500)
+    assert "Tajikistan" not in other_page.inner_text("body")  # no question about the sample corpus
+    other_page.wait_for_selector("#examples button.try", timeout=60000)
+    assert tries(other_page) == ["How many books are stored in the new Riverton library?"]  # none of the sample's
+    shot(other_page, "20-examples-of-another-corpus")
+    other_page.click("#examples button.try")
+    other_page.wait_for_function("document.querySelector('#question textarea').value === "
+                                 "'How many books are stored in the new Riverton library?'", timeout=10000)
+    other_page.click("#ask")
+    other_page.wait_for_selector("#transcript .turn-a:not(.streaming)", timeout=60000)
+    answer = other_page.locator("#transcript .turn-a").last
+    assert "12,000 books" in answer.locator(".answer b").inner_text() and "library.txt" in answer.inner_text()
+
+
+def test_31_examples_follow_the_corpus_hidden_when_none_can_be_made(other_page, tmp_path):
+    other_page.click("button[role=tab]:has-text('Corpus')")
+    for _ in range(3):  # the tab's refresh empties the article picker when it lands after the pick
+        other_page.wait_for_timeout(500)
+        other_page.locator("#pick input").fill("library.txt")
+        other_page.keyboard.press("Enter")
+        other_page.click("#delete")
+        if other_page.wait_for_selector("#confirm-question, #corpus-status .error", timeout=30000).get_attribute("id"):
+            break
+    other_page.click("#confirm-delete")
+    other_page.wait_for_selector("#corpus-status .ok:has-text('Deleted library.txt')", timeout=30000)
+    other_page.click("button[role=tab]:has-text('Chat')")
+    other_page.wait_for_selector("#examples", state="hidden", timeout=30000)  # the essay states no fact to ask for
+    shot(other_page, "21-no-examples")
+    (tmp_path / "lighthouse.txt").write_text(LIGHTHOUSE)
+    other_page.click("button[role=tab]:has-text('Corpus')")
+    other_page.set_input_files("#upload input[type=file]", str(tmp_path / "lighthouse.txt"))
+    other_page.click("#index-upload")
+    other_page.wait_for_selector("#corpus-status .ok:has-text('Indexed: lighthouse.txt')", timeout=60000)
+    other_page.click("button[role=tab]:has-text('Chat')")
+    other_page.wait_for_selector("#examples button.try:visible", timeout=30000)
+    assert tries(other_page) == ["How many volunteers repainted the tower over the winter?"]
+    shot(other_page, "22-examples-after-upload")
