@@ -81,3 +81,11 @@ def pytest_collection_modifyitems(items):
         tier = item.path.parent.name
         if tier in ("unit", "integration", "browser"):
             item.add_marker(tier)
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """A CLI run's surroundings: its own index folder, and a working folder with no stray rag.toml."""
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -58,3 +58,12 @@ def serving(argv: list[str], probe_url: str, what: str, timeout: float, **popen)
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def invoke(*args):
+    """`rag ARGS...` through typer's runner (stdout and stderr apart)."""
+    from typer.testing import CliRunner
+
+    from rag.cli.main import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])

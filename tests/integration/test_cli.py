@@ -4,6 +4,7 @@ import json
 
 import pytest
 from files import write_broken
+from helpers import invoke
 from typer.testing import CliRunner
 
 from rag.cli.main import app
@@ -11,15 +12,6 @@ from rag.cli.main import app
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.chdir(tmp_path)  # no stray rag.toml
-    return tmp_path
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def test_ingest_ask_stats_roundtrip(env, corpus_copy):

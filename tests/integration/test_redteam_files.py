@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from files import HTML
-from helpers import make_rag
+from helpers import invoke, make_rag
 from typer.testing import CliRunner
 
 from rag.cli.main import app
@@ -25,15 +25,6 @@ SECRET = "OPENAI_API_KEY=sk-live-0123456789abcdef"
 STORY = "Dushanbe opens a metro\n\nThe metro will have nine stations, the mayor of Dushanbe said on Monday.\n"
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.chdir(tmp_path)  # no stray rag.toml
-    return tmp_path
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def index_bytes(index: Path) -> bytes:
