@@ -22,13 +22,19 @@ CLOSEST_LABEL = "Closest passages (they do not answer it; check the refusal agai
 
 
 def sentence_words(s: Sentence) -> str:
-    """A sentence's words as a reader sees them: its sources' years first, its relative dates resolved."""
-    return (f"({', '.join(s.years)}) " if s.years else "") + with_dates(s)
+    """A sentence's words as a reader sees them: its relative dates resolved."""
+    return with_dates(s)
+
+
+def years_note(s: Sentence) -> str:
+    """The years of a sentence's sources, when the answer's sources span several: after its markers,
+    never inside the quoted words."""
+    return f" ({', '.join(s.years)})" if s.years else ""
 
 
 def sentence_text(s: Sentence) -> str:
     """One answer sentence with its markers, as plain text."""
-    return f"{sentence_words(s)} " + "".join(f"[{m}]" for m in s.markers)
+    return f"{sentence_words(s)} " + "".join(f"[{m}]" for m in s.markers) + years_note(s)
 
 
 def body_text(answer: Answer) -> str:
@@ -82,7 +88,7 @@ def answer_markdown(answer: Answer) -> str:
     if answer.status == DECLINED:
         return f"_{escape_md(answer.text)}_" + (f"\n\n**{CLOSEST_LABEL}**\n\n{listed}" if listed else "")
     body = " ".join(escape_md(sentence_words(s)) + " " + "".join(f"**[{m}]**" for m in s.markers)
-                    for s in answer.sentences) or escape_md(answer.text)
+                    + escape_md(years_note(s)) for s in answer.sentences) or escape_md(answer.text)
     if answer.status == PASSAGES:
         body = f"_{PASSAGES_LABEL}_\n\n{body}"
     elif answer.short_answer:

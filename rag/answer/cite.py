@@ -68,12 +68,13 @@ def with_dates(s: Sentence) -> str:
 
 def plain_text(short_answer: str | None, sentences: tuple[Sentence, ...]) -> str:
     """The answer as one plain string (the JSON `answer` field, what a terminal streams):
-    "**short** — (2017, 2021) sentence [date note] [1] …"."""
+    "**short** — sentence [date note] [1][2] (2017, 2021) …": the years of its sources after a
+    sentence's markers, never inside its quoted words."""
     parts = []
     for s in sentences:
-        note = f"({', '.join(s.years)}) " if s.years else ""
+        note = f" ({', '.join(s.years)})" if s.years else ""
         markers = "".join(f"[{m}]" for m in s.markers)
-        parts.append(f"{note}{with_dates(s)} {markers}".rstrip())
+        parts.append(f"{with_dates(s)} {markers}".rstrip() + note)
     lead = f"**{short_answer}** — " if short_answer else ""
     return lead + " ".join(parts)
 

@@ -7,6 +7,7 @@ import re
 from rag.dates import find_publication_date
 from rag.ingest.clean import clean_text, find_title, split_lines
 from rag.ingest.load import LoadedFile
+from rag.outlets import fold
 from rag.records import Article
 
 _PUBLISHER_RULES = [
@@ -28,6 +29,22 @@ def find_publisher(lines: list[str]) -> str | None:
     return None
 
 
+_SITE_SUFFIX = re.compile(r"\s+(?P<sep>\||[-–—]|::|»)\s+(?P<site>[^|–—»]{2,60})$")
+
+
+def without_site(title: str, publisher: str | None) -> tuple[str, str | None]:
+    """A web page's title without its site's name ("Senate passes the bill | CNN Politics"), and that
+    name: after " | " a short tail always is one; after a dash only when it names the publisher."""
+    m = _SITE_SUFFIX.search(title)
+    if not m or len(title[:m.start()].split()) < 3:
+        return title, None
+    site = m.group("site").strip()
+    named = bool(publisher) and fold(site).startswith(fold(publisher).split(" ")[0])
+    if named or (m.group("sep") == "|" and len(site.split()) <= 4):
+        return title[:m.start()].rstrip(), site
+    return title, None
+
+
 def _lead_title(text: str, loaded: LoadedFile) -> str:
     """A story without a headline is named by its opening words (its file name if it has none)."""
     opening = text.split()[:10]
@@ -43,6 +60,10 @@ def build_article(loaded: LoadedFile) -> Article:
         text = "\n\n".join(ln for ln in lines if ln)  # never drop a whole article as chrome
     found = find_publication_date(lines, loaded.meta.get("date"))
     title = loaded.meta.get("title") or (lines[title_at] if title_at is not None else _lead_title(text, loaded))
+    publisher = loaded.meta.get("publisher") or find_publisher(lines)
+    title, site = without_site(title.strip(), publisher)
+    if site:  # "Markets fall | Business | The Guardian": the section goes too
+        title = without_site(title, publisher or site)[0]
     return Article(
         source=loaded.file.source,
         title=re.sub(r"^#{1,6}\s+", "", title.strip())[:300],  # a Markdown heading's marks are not its words
@@ -51,6 +72,6 @@ def build_article(loaded: LoadedFile) -> Article:
         date=found.iso if found else None,
         date_precision=found.precision if found else None,
         date_evidence=found.evidence if found else None,
-        publisher=loaded.meta.get("publisher") or find_publisher(lines),
+        publisher=publisher or site,
         root=str(loaded.file.root),
     )

@@ -8,7 +8,7 @@ import re
 
 from rag.dates import human_date
 from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation
-from rag.render import CLOSEST_LABEL, PASSAGES_LABEL, sentence_words
+from rag.render import CLOSEST_LABEL, PASSAGES_LABEL, sentence_words, years_note
 
 CSS = """
 /* Gradio's bundled Source Sans Pro SemiBold (weight 600, every heading, button and label) holds only
@@ -29,6 +29,7 @@ CSS = """
 .declined-label {font-weight:600; margin-right:6px}
 .closest-label, .passages-label {font-size:13px; font-weight:600; color:#55606e; margin:8px 0 4px}
 .turn-a.passages {border-style:dashed}
+.years {font-size:13px; color:#55606e}
 .rewritten {font-size:13px; color:#55606e; margin-bottom:4px}
 .notice {font-size:13px; color:#8a5300; margin-bottom:4px}
 a.cite {text-decoration:none; font-weight:600; color:#1d4ed8; padding:0 1px}
@@ -155,7 +156,8 @@ def _marked_text(answer: Answer, turn: int) -> str:
         if not s.supported:
             words = f'<span class="unsupported" {_UNSUPPORTED}>{words}</span><span class="unsupported-mark" {_UNSUPPORTED}>⚠</span>'
         links = "".join(f'<a class="cite" href="#src-{turn}-{m}">[{m}]</a>' for m in s.markers)
-        out.append(f"{words} {links}".rstrip())
+        years = f'<span class="years" title="The years of its sources">{esc(years_note(s))}</span>' if s.years else ""
+        out.append(f"{words} {links}{years}".rstrip())
     lead = f"<b>{esc(answer.short_answer)}</b> — " if answer.status == ANSWERED and answer.short_answer else ""
     return lead + " ".join(out)
 

@@ -91,3 +91,18 @@ def test_a_markdown_heading_is_the_title_without_its_marks(tmp_path):
     path.write_text("# Russia opens a school\n\nThe school will teach 1,200 pupils in Russian and Tajik.\n")
     article = build_article(load_file(SourceFile(path, tmp_path), 10_000))
     assert article.title == "Russia opens a school"
+
+
+@pytest.mark.parametrize("title,publisher,expected", [
+    ("Senate passes the budget bill | CNN Politics", "CNN", ("Senate passes the budget bill", "CNN Politics")),
+    ("N. Korea fires missile | Yonhap News Agency", None, ("N. Korea fires missile", "Yonhap News Agency")),
+    ("Russia sends troops to the border - Reuters", "Reuters", ("Russia sends troops to the border", "Reuters")),
+    ("Putin - the man who sold the world", None, ("Putin - the man who sold the world", None)),  # a dash is not a site
+    ("Rock | Paper", None, ("Rock | Paper", None)),  # too short to be a headline with a site
+])
+def test_a_web_pages_title_loses_its_sites_name(title, publisher, expected):
+    """Issue 24 #4: titles kept " | CNN Politics" and " | Yonhap News Agency"."""
+    from rag.ingest.metadata import without_site
+
+    assert without_site(title, publisher) == expected
+

@@ -43,3 +43,19 @@ def test_a_list_items_dash_is_not_part_of_the_quoted_sentence():
     sentences, citations = compose([[_evidence(5, "- The base holds 7,000 troops.")], [_evidence(60, "2. Talks resume in May.")]])
     assert [s.text for s in sentences] == ["The base holds 7,000 troops.", "Talks resume in May."]
     assert citations[0].quote == "- The base holds 7,000 troops."  # the quote stays verbatim, at its offsets
+
+
+def test_the_years_of_a_sentences_sources_follow_its_markers_never_inside_its_words():
+    """Issue 24 #10: "(2017, 2021)" sat inside the quoted sentence."""
+    from rag.answer.cite import plain_text
+    from rag.records import Answer, Sentence
+    from rag.render import answer_markdown, body_text
+    from rag.web.render import transcript
+
+    sentence = Sentence("About 7,000 troops are stationed there.", (1, 2), years=("2017", "2021"))
+    assert plain_text(None, (sentence,)) == "About 7,000 troops are stationed there. [1][2] (2017, 2021)"
+    answer = Answer("q", plain_text(None, (sentence,)), False, status="passages", sentences=(sentence,))
+    assert body_text(answer).endswith("stationed there. [1][2] (2017, 2021)")
+    assert "stationed there. **[1]****[2]** \\(2017, 2021\\)" in answer_markdown(answer)  # escaped for Markdown
+    html = transcript([answer])
+    assert html.index("stationed there.") < html.index('href="#src-1-2"') < html.index("(2017, 2021)")
