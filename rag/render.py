@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.cite import with_dates
+from rag.answer.cite import sentence_line, with_dates, years_note
 from rag.dates import human_date
 from rag.records import DECLINED, PASSAGES, Answer, Citation, Sentence
 from rag.text import as_quote, balance_quotes
@@ -26,23 +26,12 @@ def sentence_words(s: Sentence) -> str:
     return with_dates(s)
 
 
-def years_note(s: Sentence) -> str:
-    """The years of a sentence's sources, when the answer's sources span several: after its markers,
-    never inside the quoted words."""
-    return f" ({', '.join(s.years)})" if s.years else ""
-
-
-def sentence_text(s: Sentence) -> str:
-    """One answer sentence with its markers, as plain text."""
-    return f"{sentence_words(s)} " + "".join(f"[{m}]" for m in s.markers) + years_note(s)
-
-
 def body_text(answer: Answer) -> str:
     """The answer itself, by its outcome: the short answer and its sentences; the closest passages
     (said to be so); or the decline and its reason."""
     if answer.status == DECLINED or not answer.sentences:
         return answer.text
-    sentences = " ".join(sentence_text(s).strip() for s in answer.sentences)
+    sentences = " ".join(sentence_line(s).strip() for s in answer.sentences)
     if answer.status == PASSAGES:
         return f"{PASSAGES_LABEL}\n{sentences}"
     return f"{answer.short_answer} — {sentences}" if answer.short_answer else sentences

@@ -70,13 +70,18 @@ def plain_text(short_answer: str | None, sentences: tuple[Sentence, ...]) -> str
     """The answer as one plain string (the JSON `answer` field, what a terminal streams):
     "**short** — sentence [date note] [1][2] (2017, 2021) …": the years of its sources after a
     sentence's markers, never inside its quoted words."""
-    parts = []
-    for s in sentences:
-        note = f" ({', '.join(s.years)})" if s.years else ""
-        markers = "".join(f"[{m}]" for m in s.markers)
-        parts.append(f"{with_dates(s)} {markers}".rstrip() + note)
     lead = f"**{short_answer}** — " if short_answer else ""
-    return lead + " ".join(parts)
+    return lead + " ".join(sentence_line(s) for s in sentences)
+
+
+def years_note(s: Sentence) -> str:
+    """The years of a sentence's sources, when the answer's sources span several: after its markers."""
+    return f" ({', '.join(s.years)})" if s.years else ""
+
+
+def sentence_line(s: Sentence) -> str:
+    """One answer sentence as plain text: its words (dates resolved), its markers, its sources' years."""
+    return f"{with_dates(s)} {''.join(f'[{m}]' for m in s.markers)}".rstrip() + years_note(s)
 
 
 def to_citation(marker: int, ev: Evidence) -> Citation:

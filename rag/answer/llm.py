@@ -107,6 +107,21 @@ def _llama_cpp_logs_to_logging() -> None:
     llama_cpp.llama_log_set(to_logging, ctypes.c_void_p(0))
 
 
+def configured(settings: Settings) -> tuple[str, ...]:
+    """The answerers this setup can use (what the web chat offers): the offline one always; an LLM only where the operator set one
+    up (RAG_LLM names it, or its own setting is there: llm_model_path for llamacpp, llm_url for openai
+    unless that URL is Ollama's); `auto` only with such an LLM to choose. Anything else would let a
+    web user make the server connect where the operator never pointed it (ollama's default port)."""
+    kinds = {"extractive", settings.llm}
+    if settings.llm_model_path:
+        kinds.add("llamacpp")
+    if settings.llm_url and settings.llm != "ollama":
+        kinds.add("openai")
+    if kinds & {"llamacpp", "openai"}:
+        kinds.add("auto")  # auto tries only llamacpp and openai, by those same settings
+    return tuple(k for k in LLM_KINDS if k in kinds)
+
+
 def choose(settings: Settings, requested: str) -> tuple[Backend | None, str | None]:
     """(backend or None for the offline answerer, notice). `auto` falls back with a notice."""
     if requested == "extractive":

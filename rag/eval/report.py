@@ -11,6 +11,7 @@ from rag.eval.outcomes import risk_coverage
 from rag.eval.run import ANSWER_KEYS, RETRIEVAL_KEYS, summarize, tradeoff, wrong_answers
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
+LOWER_IS_BETTER = ("false_decline",)  # shares where lower is better: never drawn among the others
 
 TABLE_KEYS = ["article_hit", "article_mrr", "chunk_hit", "chunk_recall", "evidence_recall", "key_fact_accuracy",
               "declined_unanswerable", "false_decline", "citation_precision", "citation_source_precision",
@@ -188,9 +189,8 @@ def _figure(path: Path, size: tuple[float, float]):
 
 
 def _bar_plot(path: Path, summary: dict) -> None:
-    # Higher is better on every bar: false declines (lower is better) are in the table, not among them.
     keys = [k for k in TABLE_KEYS + ["assertion_precision", "assertion_coverage"]
-            if not k.startswith("latency") and k != "false_decline" and summary.get(k) is not None]
+            if not k.startswith("latency") and k not in LOWER_IS_BETTER and summary.get(k) is not None]
     with _figure(path, (9, 4)) as ax:
         ax.barh(keys, [summary[k] for k in keys], color="#4c72b0")
         ax.set_xlim(0, 1)

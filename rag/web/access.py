@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from rag.answer.llm import LLM_KINDS
+from rag.answer.llm import configured as answerers  # noqa: F401 - the chat offers these
 from rag.errors import ConfigError, InputError
 from rag.settings import Settings
 
@@ -64,21 +64,6 @@ def access(settings: Settings) -> Access:
     gate = f"login required (user {login[0]})" if login else "no login"
     writes = "read-only (no upload, delete, re-index or batch)" if settings.read_only else "upload, delete and re-index allowed"
     return Access(login, f"Serving to {who}: {gate}; {writes}.")
-
-
-def answerers(settings: Settings) -> tuple[str, ...]:
-    """The answerers the chat offers: the offline one always; an LLM only where the operator set one
-    up (RAG_LLM names it, or its own setting is there: llm_model_path for llamacpp, llm_url for openai
-    unless that URL is Ollama's); `auto` only with such an LLM to choose. Anything else would let a
-    web user make the server connect where the operator never pointed it (ollama's default port)."""
-    kinds = {"extractive", settings.llm}
-    if settings.llm_model_path:
-        kinds.add("llamacpp")
-    if settings.llm_url and settings.llm != "ollama":
-        kinds.add("openai")
-    if kinds & {"llamacpp", "openai"}:
-        kinds.add("auto")  # auto tries only llamacpp and openai, by those same settings
-    return tuple(k for k in LLM_KINDS if k in kinds)
 
 
 def offered(llm: str, kinds: tuple[str, ...]) -> str:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from rag.errors import RagError
+from rag.eval.report import LOWER_IS_BETTER
 from rag.web.render import esc
 from rag.web.scratch import scratch_folder
 from rag.web.tabs import _error, counted
@@ -25,7 +26,7 @@ HEADLINE = [
 HIGHER = [("Retrieval", ["article_hit", "article_mrr", "chunk_hit", "chunk_recall", "evidence_recall"]),
           ("Answers", ["key_fact_accuracy", "assertion_precision", "assertion_coverage", "declined_unanswerable",
                        "citation_precision", "citation_source_precision"])]
-LOWER = ["false_decline"]
+LOWER = list(LOWER_IS_BETTER)
 
 EVAL_CSS = """
 #eval-headline .figures {display:grid; grid-template-columns:repeat(4, minmax(0, 1fr)); gap:12px}
