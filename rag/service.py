@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 from rag.answer.answerer import NO_PASSAGE, Answerer, ExtractiveAnswerer, confidence, decline, declines
 from rag.answer.conversation import Conversation, Rewriter, llm_rewriter, rewrite
 from rag.answer.generate import GenerativeAnswerer
-from rag.answer.llm import LLM_KINDS, Backend, choose
+from rag.answer.llm import Backend, choose
 from rag.answer.rank import SentenceRanker, load_model
 from rag.answer.refusal import MAX_QUESTION_CHARS, clean_question, printable, refusal  # noqa: F401 - the web chat reads the limit here
 from rag.answer.verify import verify
@@ -19,11 +19,13 @@ from rag.embed import CachedEmbedder, make_embedder
 from rag.errors import InputError, StoreError
 from rag.index import Index
 from rag.index.chroma_index import ChromaIndex
-from rag.index.filters import bounds
 from rag.index.manifest import manifest_for
 from rag.index.place import Place
+from rag.ingest.ahead import Parsed, parse_ahead
 from rag.ingest.chunk import TOKENIZER
 from rag.ingest.pipeline import IngestReport, ingest_paths
+from rag.ingest.walk import discover
+from rag.options import check_options, no_match, pick
 from rag.outlets import load_aliases, outlet, same_outlet
 from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Filters, Hit, final
 from rag.retrieve.hybrid import ChunkRetriever, Retriever
@@ -71,10 +73,10 @@ class Rag:
         """`options` with every unset field taken from the settings (the threshold: the one chosen
         on the dev sets with the model, unless set); a bad value is named."""
         o, s = options or AskOptions(), self.settings
-        threshold = _pick(o.answer_threshold, s.answer_threshold)
+        threshold = pick(o.answer_threshold, s.answer_threshold)
         return check_options(AskOptions(
-            top_k=_pick(o.top_k, s.top_k), retriever=_pick(o.retriever, s.retriever), filters=o.filters,
-            llm=_pick(o.llm, s.llm), max_answer_sentences=_pick(o.max_answer_sentences, s.max_answer_sentences),
+            top_k=pick(o.top_k, s.top_k), retriever=pick(o.retriever, s.retriever), filters=o.filters,
+            llm=pick(o.llm, s.llm), max_answer_sentences=pick(o.max_answer_sentences, s.max_answer_sentences),
             answer_threshold=load_model().threshold if threshold is None else threshold))
 
     def backend(self, kind: str) -> tuple[Backend | None, str | None]:
@@ -103,10 +105,13 @@ class Rag:
     def ingest(self, paths: list[Path], prune: bool = False, rebuild: bool = False,
                progress: Callable[[str], None] | None = None,
                on_start: Callable[[int], None] | None = None, sweep: bool = False,
-               follow_links: bool = False) -> IngestReport:
+               follow_links: bool = False, reading: Callable[[str], None] | None = None) -> IngestReport:
         """Ingest files and folders; with `rebuild`, start from an empty index first. After an
         interrupted ingest (or with `sweep`), chunks left without their article are removed. Symbolic
-        links inside the folders are refused unless `follow_links` (rag ingest --follow-symlinks)."""
+        links inside the folders are refused unless `follow_links` (rag ingest --follow-symlinks).
+        New and changed files are parsed before the write lock is taken (`reading` is told each one),
+        so other writers wait only for the writing."""
+        parsed = self._parse_ahead(paths, rebuild, follow_links, reading)
         with self.index.writing() as interrupted:
             if rebuild:
                 self.index.drop()
@@ -114,12 +119,21 @@ class Rag:
             self._checked = True
             s = self.settings
             report = ingest_paths(paths, self.index, self.embedder, s.chunk_size, s.chunk_overlap, s.max_file_bytes,
-                                  prune, progress, on_start, follow_links)
+                                  prune, progress, on_start, follow_links, parsed)
             self.index.record_inputs(paths, self.settings.upload_dir)
             if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
                 report.swept = self.index.sweep()
             self.index.committed(bool(report.added or report.updated or report.pruned or report.swept or rebuild))
             return report
+
+    def _parse_ahead(self, paths: list[Path], rebuild: bool, follow_links: bool,
+                     reading: Callable[[str], None] | None) -> Parsed:
+        """Parses of the files an ingest will write (all of them for a rebuild), done with no lock held;
+        an index built with other settings is refused here, before any parsing."""
+        files, _ = discover(paths, follow_links)
+        exists = not rebuild and self.index.open(self.manifest(), create=False)
+        known = self.index.article_hashes() if exists else {}
+        return parse_ahead(files, known, self.settings.max_file_bytes, reading)
 
     def delete(self, source: str) -> None:
         """Remove one article (and its chunks) from the index; an uploaded article's kept file goes too,
@@ -260,31 +274,3 @@ class Rag:
     def chunks_of(self, source: str) -> list[Chunk]:
         return self.index.chunks_of(source)
 
-
-def no_match(filters: Filters) -> str:
-    said = [("file", ", ".join(filters.sources)), ("outlet", ", ".join(filters.publishers)),
-            ("date_from", filters.date_from), ("date_to", filters.date_to)]
-    return "No article matches these filters (" + "; ".join(f"{k}: {v}" for k, v in said if v) + ")"
-
-
-def _pick(chosen, default):
-    return default if chosen is None else chosen
-
-
-def check_options(o: AskOptions) -> AskOptions:
-    """Refuse a value no setting would take, naming it (the web chat and API pass them as given)."""
-    problems = []  # top_k and the retriever are checked by the retriever itself
-    if o.llm not in LLM_KINDS:
-        problems.append(f"llm must be one of {', '.join(LLM_KINDS)}, got {o.llm!r}")
-    if not isinstance(o.max_answer_sentences, int) or not 1 <= o.max_answer_sentences <= 10:
-        problems.append(f"max_answer_sentences must be a whole number from 1 to 10, got {o.max_answer_sentences!r}")
-    if not isinstance(o.answer_threshold, (int, float)) or not 0 <= o.answer_threshold <= 1:
-        problems.append(f"answer_threshold must be between 0 and 1, got {o.answer_threshold!r}")
-    if o.filters:
-        lo, hi = bounds(o.filters)  # a date that is not one is named here
-        if lo is not None and hi is not None and lo > hi:
-            problems.append(f"the date range is reversed: date_from {o.filters.date_from} is after "
-                            f"date_to {o.filters.date_to}")
-    if problems:
-        raise InputError("; ".join(problems))
-    return o

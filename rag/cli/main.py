@@ -64,6 +64,7 @@ def ingest(
         task = bar.add_task("ingesting", total=None, item="")
         report = rag.ingest(paths, prune=prune, rebuild=rebuild, follow_links=follow_symlinks,
                             on_start=lambda n: bar.update(task, total=n),
+                            reading=lambda src: bar.update(task, item=f"reading {escape(terminal_safe(src))}"),
                             progress=lambda src: bar.update(task, advance=1, item=escape(terminal_safe(src))))
     for kind, line in report.notes():
         say(f"[red]{kind}:[/red] " if kind == "failed" else f"{kind}: ", line)

@@ -9,6 +9,7 @@ import re
 import stat
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,12 +40,17 @@ class LoadedFile:
     meta: dict[str, str] = field(default_factory=dict)  # title/date/publisher a format declares itself
 
 
-def load_file(file: SourceFile, max_bytes: int) -> LoadedFile:
-    """Read one file into text; raises LoadError naming the file and the reason."""
+def load_file(file: SourceFile, max_bytes: int, parsed: Mapping | None = None) -> LoadedFile:
+    """Read one file into text; raises LoadError naming the file and the reason. `parsed` holds
+    parses done ahead (rag.ingest.ahead), by (content hash, kind): the same bytes are not parsed twice."""
     kind = kind_of(file.path)
     data = read_bytes(file.path, max_bytes, follow=file.linked)
-    text, meta = parse(data, kind, file.path)
-    return LoadedFile(file, content_hash(data), kind, text, meta)
+    digest = content_hash(data)
+    done = (parsed or {}).get((digest, kind))
+    if isinstance(done, str):
+        raise LoadError(f"{file.path}: {done}")
+    text, meta = done or parse(data, kind, file.path)
+    return LoadedFile(file, digest, kind, text, meta)
 
 
 def kind_of(path: Path) -> str:

@@ -109,6 +109,25 @@ def test_second_writer_is_told_the_index_is_busy(tmp_path, corpus_copy):
             make_rag(tmp_path / "index").ingest([corpus_copy])
 
 
+def test_files_are_parsed_before_the_write_lock_is_taken(tmp_path, corpus_copy):
+    # A big page parses for seconds: another writer (an upload) must not be locked out meanwhile.
+    rag = make_rag(tmp_path / "index")
+    rag.ingest([corpus_copy])
+    (corpus_copy / STUDENTS).write_text((corpus_copy / STUDENTS).read_text() + "\nA line added later.\n")
+    broken = write_broken(corpus_copy / "broken")
+    read, free = [], []
+
+    def reading(source):
+        read.append(source)
+        with make_rag(tmp_path / "index").index.store.writing():  # raises IndexBusyError while the lock is held
+            free.append(source)
+
+    report = rag.ingest([corpus_copy], reading=reading)
+    assert STUDENTS in read and free == read  # unchanged files are not read at all
+    assert report.updated == [STUDENTS] and len(report.unchanged) == 4
+    assert sorted(p for p, _ in report.failed) == sorted(str(p) for p in broken.values())
+
+
 def test_single_file_and_nested_folders(tmp_path, corpus_copy):
     nested = corpus_copy / "2021" / "may"
     nested.mkdir(parents=True)

@@ -11,6 +11,7 @@ LAYERS = [
     {"cli", "web"},
     {"eval"},
     {"service", "batch", "render"},
+    {"options"},  # asking options, checked against the answerers and the filters
     {"answer", "retrieve", "ingest"},
     {"index", "embed"},
     {"records", "settings", "text", "outlets"},

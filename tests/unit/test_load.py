@@ -153,3 +153,26 @@ def test_any_short_cp1252_text_is_decoded_exactly(tmp_path, words, sep):
     path = tmp_path / "fr.txt"
     path.write_bytes(text.encode("cp1252"))
     assert load(path).text == text
+
+
+def test_a_parse_done_ahead_is_reused_and_its_failure_names_each_file(tmp_path):
+    from rag.ingest.ahead import parse_ahead
+    from rag.ingest.load import content_hash
+
+    page, same, old, bad = (tmp_path / n for n in ("page.html", "copy.html", "old.txt", "bad.pdf"))
+    page.write_text(HTML)
+    same.write_text(HTML)
+    old.write_text("An article already in the index, unchanged.")
+    bad.write_bytes(b"%PDF-1.4 not really")
+    bad_copy = tmp_path / "also-bad.pdf"
+    bad_copy.write_bytes(bad.read_bytes())
+    files = [SourceFile(p, tmp_path) for p in (page, same, old, bad, bad_copy)]
+    read = []
+    parsed = parse_ahead(files, {"old.txt": (content_hash(old.read_bytes()), str(tmp_path))}, 10**7, read.append)
+    assert read == ["page.html", "bad.pdf"]  # a copy's bytes and an unchanged file are not parsed again
+    ahead = {key: ("Text from the parse done ahead.", {}) if key[1] == "html" else value
+             for key, value in parsed.items()}
+    assert load_file(files[1], 10**7, ahead).text == "Text from the parse done ahead."
+    with pytest.raises(LoadError, match=r"also-bad\.pdf: malformed PDF"):
+        load_file(files[4], 10**7, ahead)
+    assert "1,200 pupils" in load_file(files[0], 10**7).text  # without it, the file is parsed

@@ -60,10 +60,10 @@ def test_a_file_whose_parser_fails_is_reported_and_the_rest_are_ingested(tmp_pat
 
     real = pipeline.load_file
 
-    def missing_library(file, max_bytes):  # as when an optional parser library is not installed
+    def missing_library(file, max_bytes, parsed=None):  # as when an optional parser library is not installed
         if file.path.name.startswith("003"):
             raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean")
-        return real(file, max_bytes)
+        return real(file, max_bytes, parsed)
 
     monkeypatch.setattr(pipeline, "load_file", missing_library)
     rag = memory_rag(tmp_path)

@@ -1,0 +1,37 @@
+"""Asking options: a value no setting would take is refused, naming it."""
+
+from __future__ import annotations
+
+from rag.answer.llm import LLM_KINDS
+from rag.errors import InputError
+from rag.index.filters import bounds
+from rag.records import AskOptions, Filters
+
+
+def no_match(filters: Filters) -> str:
+    said = [("file", ", ".join(filters.sources)), ("outlet", ", ".join(filters.publishers)),
+            ("date_from", filters.date_from), ("date_to", filters.date_to)]
+    return "No article matches these filters (" + "; ".join(f"{k}: {v}" for k, v in said if v) + ")"
+
+
+def pick(chosen, default):
+    return default if chosen is None else chosen
+
+
+def check_options(o: AskOptions) -> AskOptions:
+    """Refuse a value no setting would take, naming it (the web chat and API pass them as given)."""
+    problems = []  # top_k and the retriever are checked by the retriever itself
+    if o.llm not in LLM_KINDS:
+        problems.append(f"llm must be one of {', '.join(LLM_KINDS)}, got {o.llm!r}")
+    if not isinstance(o.max_answer_sentences, int) or not 1 <= o.max_answer_sentences <= 10:
+        problems.append(f"max_answer_sentences must be a whole number from 1 to 10, got {o.max_answer_sentences!r}")
+    if not isinstance(o.answer_threshold, (int, float)) or not 0 <= o.answer_threshold <= 1:
+        problems.append(f"answer_threshold must be between 0 and 1, got {o.answer_threshold!r}")
+    if o.filters:
+        lo, hi = bounds(o.filters)  # a date that is not one is named here
+        if lo is not None and hi is not None and lo > hi:
+            problems.append(f"the date range is reversed: date_from {o.filters.date_from} is after "
+                            f"date_to {o.filters.date_to}")
+    if problems:
+        raise InputError("; ".join(problems))
+    return o
