@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.answer.llm import LLM_KINDS
+from rag.answer.answerers import kinds
 from rag.errors import InputError
 from rag.index.filters import bounds
 from rag.records import AskOptions, Filters
@@ -21,8 +21,8 @@ def pick(chosen, default):
 def check_options(o: AskOptions) -> AskOptions:
     """Refuse a value no setting would take, naming it (the web chat and API pass them as given)."""
     problems = []  # top_k and the retriever are checked by the retriever itself
-    if o.llm not in LLM_KINDS:
-        problems.append(f"llm must be one of {', '.join(LLM_KINDS)}, got {o.llm!r}")
+    if o.llm not in kinds():
+        problems.append(f"llm must be one of {', '.join(kinds())}, got {o.llm!r}")
     if not isinstance(o.max_answer_sentences, int) or not 1 <= o.max_answer_sentences <= 10:
         problems.append(f"max_answer_sentences must be a whole number from 1 to 10, got {o.max_answer_sentences!r}")
     if not isinstance(o.answer_threshold, (int, float)) or not 0 <= o.answer_threshold <= 1:

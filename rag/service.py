@@ -8,19 +8,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from rag.answer.answerer import NO_PASSAGE, Answerer, ExtractiveAnswerer, confidence, decline, declines
+from rag.answer.answerer import NO_PASSAGE, Answerer, confidence, decline, declines
 from rag.answer.conversation import Conversation, Rewriter, llm_rewriter, rewrite
 from rag.answer.generate import GenerativeAnswerer
-from rag.answer.llm import Backend, choose
+from rag.answer.answerers import ANSWERERS, choose
+from rag.answer.llm import Backend
 from rag.answer.rank import SentenceRanker, load_model
 from rag.answer.refusal import MAX_QUESTION_CHARS, clean_question, printable, refusal  # noqa: F401 - the web chat reads the limit here
 from rag.answer.verify import verify
 from rag.embed import CachedEmbedder, make_embedder
 from rag.errors import InputError, StoreError
 from rag.index import Index
-from rag.index.chroma_index import ChromaIndex
+from rag.index.backends import make_index
 from rag.index.manifest import manifest_for
-from rag.index.place import Place
 from rag.ingest.ahead import Parsed, parse_ahead
 from rag.ingest.chunk import TOKENIZER
 from rag.ingest.pipeline import IngestReport, ingest_paths
@@ -37,9 +37,7 @@ class Rag:
 
     def __init__(self, settings: Settings, index: Index | None = None, embedder: CachedEmbedder | None = None) -> None:
         self.settings = settings
-        place = Place(settings.index_dir, settings.collection, settings.chroma_url, settings.chroma_token,
-                      settings.chroma_allow_http)
-        self.index: Index = index if index is not None else ChromaIndex(place)
+        self.index: Index = index if index is not None else make_index(settings)
         self._embedder = embedder
         self._checked = False
         self._backends: dict[str, tuple[Backend | None, str | None]] = {}  # per answerer kind, chosen once
@@ -92,10 +90,10 @@ class Rag:
         offline. An LLM backend is chosen (and its server probed) once per kind."""
         o = self.options(options)
         backend, notice = self.backend(o.llm)
-        if backend is None:
-            return ExtractiveAnswerer(o.answer_threshold, o.max_answer_sentences, load_model().assert_threshold), \
-                rewrite, notice
-        return GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend), notice
+        if backend is not None:
+            return GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend), notice
+        make = ANSWERERS.get(o.llm).make or ANSWERERS.get("extractive").make  # `auto` that fell back offline
+        return make(self.settings, o), rewrite, notice
 
     def manifest(self) -> dict:
         s = self.settings

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL (e.g. http://127.0.0.1:8000); replaces index_dir.")
     chroma_token: SecretStr | None = Field(None, description="Bearer token for the authenticating proxy in front of a Chroma server (RAG_CHROMA_TOKEN or rag.toml); never logged.")
     chroma_allow_http: bool = Field(False, description="Send chroma_token over plain http:// to a non-loopback host; only on a private network you trust (https:// otherwise).")
+    index_backend: str = Field("chroma", description="Where the index lives: chroma (default) or memory (this process only), or one a plug-in adds (`rag plugins`).")
     collection: str = Field("news", min_length=3, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$")
     embedding_model: str = Field(DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged) or a sentence-transformers model folder.")
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
@@ -45,8 +46,8 @@ class Settings(BaseSettings):
     max_answer_sentences: int = Field(3, ge=1, le=10)
     max_file_mb: float = Field(20.0, gt=0, le=100_000)
     gold_set: Path = Field(Path("eval/gold.jsonl"), description="Gold questions for `rag eval` and the web chat's Eval tab.")
-    llm: Literal["extractive", "openai", "ollama", "llamacpp", "auto"] = Field(
-        "extractive", description="Answerer: extractive (offline), openai (any OpenAI-compatible server), ollama, llamacpp, auto.")
+    llm: str = Field(
+        "extractive", description="Answerer: extractive (offline), openai (any OpenAI-compatible server), ollama, llamacpp, auto, or one a plug-in adds (`rag plugins`).")
     llm_url: str | None = Field(None, description="Base URL of the LLM server, e.g. http://127.0.0.1:8080/v1 or http://127.0.0.1:11434.")
     llm_model: str = Field("default", description="Model name the server knows.")
     llm_api_key: SecretStr | None = Field(None, description="API key, if the server wants one.")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import get_args
 
 from rag.errors import BackendError, ConfigError
 from rag.settings import Settings
 
 CONNECT_TIMEOUT = 3.0  # an unreachable server is reported within seconds, not after llm_timeout
-LLM_KINDS: tuple[str, ...] = get_args(Settings.model_fields["llm"].annotation)
 OLLAMA_URL = "http://127.0.0.1:11434"
 SERVER_KINDS = ("openai", "ollama")  # reached over HTTP, so probed; llamacpp runs in this process
 
@@ -44,27 +42,30 @@ def _url(settings: Settings, kind: str) -> str:
     return settings.llm_url
 
 
-def build(settings: Settings, kind: str) -> Backend:
-    """The llama-index LLM for `kind`; servers are probed first so a dead one fails fast."""
-    if kind == "llamacpp":
-        return _llamacpp(settings)
-    probe(settings, kind)
-    if kind == "ollama":
-        from llama_index.llms.ollama import Ollama
+def ollama(settings: Settings) -> Backend:
+    """An Ollama server's model; the server is probed first so a dead one fails fast."""
+    probe(settings, "ollama")
+    from llama_index.llms.ollama import Ollama
 
-        llm = Ollama(model=settings.llm_model, base_url=_url(settings, kind), request_timeout=settings.llm_timeout,
-                     temperature=settings.llm_temperature)
-        return Backend(kind, llm, _url(settings, kind))
+    url = _url(settings, "ollama")
+    return Backend("ollama", Ollama(model=settings.llm_model, base_url=url, request_timeout=settings.llm_timeout,
+                                    temperature=settings.llm_temperature), url)
+
+
+def openai(settings: Settings) -> Backend:
+    """Any OpenAI-compatible server's model (llama.cpp's server, vLLM, a hosted API), probed first."""
+    probe(settings, "openai")
     from llama_index.llms.openai_like import OpenAILike
 
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
     llm = OpenAILike(model=settings.llm_model, api_base=settings.llm_url, api_key=key, is_chat_model=True,
                      timeout=settings.llm_timeout, max_retries=0, max_tokens=settings.llm_max_tokens,
                      temperature=settings.llm_temperature, context_window=8192)
-    return Backend(kind, llm, settings.llm_url or "")
+    return Backend("openai", llm, settings.llm_url or "")
 
 
-def _llamacpp(settings: Settings) -> Backend:
+def llamacpp(settings: Settings) -> Backend:
+    """A local GGUF model run in this process by llama.cpp."""
     path = settings.llm_model_path
     if path is None or not path.is_file():
         raise ConfigError(f"llm=llamacpp needs llm_model_path (RAG_LLM_MODEL_PATH) to name a GGUF file, got {path}")
@@ -105,35 +106,3 @@ def _llama_cpp_logs_to_logging() -> None:
 
     _llama_log.append(to_logging)
     llama_cpp.llama_log_set(to_logging, ctypes.c_void_p(0))
-
-
-def configured(settings: Settings) -> tuple[str, ...]:
-    """The answerers this setup can use (what the web chat offers): the offline one always; an LLM only where the operator set one
-    up (RAG_LLM names it, or its own setting is there: llm_model_path for llamacpp, llm_url for openai
-    unless that URL is Ollama's); `auto` only with such an LLM to choose. Anything else would let a
-    web user make the server connect where the operator never pointed it (ollama's default port)."""
-    kinds = {"extractive", settings.llm}
-    if settings.llm_model_path:
-        kinds.add("llamacpp")
-    if settings.llm_url and settings.llm != "ollama":
-        kinds.add("openai")
-    if kinds & {"llamacpp", "openai"}:
-        kinds.add("auto")  # auto tries only llamacpp and openai, by those same settings
-    return tuple(k for k in LLM_KINDS if k in kinds)
-
-
-def choose(settings: Settings, requested: str) -> tuple[Backend | None, str | None]:
-    """(backend or None for the offline answerer, notice). `auto` falls back with a notice."""
-    if requested == "extractive":
-        return None, None
-    if requested != "auto":
-        return build(settings, requested), None
-    candidates = (["llamacpp"] if settings.llm_model_path else []) + (["openai"] if settings.llm_url else [])
-    reasons = []
-    for kind in candidates:
-        try:
-            return build(settings, kind), None
-        except (BackendError, ConfigError) as exc:
-            reasons.append(str(exc))
-    why = "; ".join(reasons) if reasons else "no LLM is configured (set llm_url or llm_model_path)"
-    return None, f"answered offline: {why}"

@@ -32,7 +32,7 @@ _option_type = TyperOption.display_type_rich
 TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _option_type(self, ctx)
 
 err = Console(stderr=True, soft_wrap=True)  # errors stay on one line
-FLAGS = {"date_from": "--since", "date_to": "--until", "top_k": "--top-k"}  # fields named as the user typed them
+FLAGS = {"date_from": "--since", "date_to": "--until", "top_k": "--top-k", "llm": "--llm"}  # fields named as the user typed them
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Settings file (default: ./rag.toml if present).")]
 
 

@@ -1,4 +1,4 @@
-"""The `rag` command line: ingest, ask, chat, batch, stats, articles, show, doctor, serve."""
+"""The `rag` command line: ingest, ask, chat, batch, stats, articles, show, plugins, doctor, serve."""
 
 from __future__ import annotations
 
@@ -21,8 +21,11 @@ from rag.cli.common import (
     terminal_safe,
 )
 from rag.cli.corpus import articles, show
+from rag.cli.plugins import plugins
 from rag.cli.eval import eval_app
+from rag.answer.answerers import ANSWERERS
 from rag.errors import RagError
+from rag.ingest.readers import listing
 from rag.records import AskOptions, Filters, answer_record
 from rag.render import answer_text
 from rag.settings import load_settings
@@ -47,14 +50,15 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also pr
 @app.command()
 @friendly
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Files or folders (.txt .md .html .pdf), searched recursively.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help=f"Files or folders ({listing()}), searched recursively. "
+                                            "`rag plugins` lists the readers (a package can add one).")],
     prune: Annotated[bool, typer.Option(metavar="", help="Remove indexed articles whose files are gone from these folders.")] = False,
     rebuild: Annotated[bool, typer.Option(metavar="", help="Drop the index and build it again (after changing model or chunking).")] = False,
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow symbolic links inside the folders "
                                                   "when they lead to files or folders inside the PATHs named (refused otherwise).")] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Index articles (.txt .md .html .pdf) from files or folders.
+    """Index articles from files or folders (.txt .md .html .pdf, and any type a reader plug-in adds).
 
     Unchanged files are skipped; changed ones replace their old chunks; files that cannot be read are named with the reason and the rest are indexed. Symbolic links inside the folders are named and skipped unless --follow-symlinks (a PATH named that is a link is followed).
 
@@ -83,8 +87,8 @@ PublisherOpt = Annotated[Optional[list[str]], typer.Option("--publisher", metava
 SinceOpt = Annotated[Optional[str], typer.Option(metavar="DATE", help="Only articles dated on or after YYYY[-MM[-DD]].")]
 UntilOpt = Annotated[Optional[str], typer.Option(metavar="DATE", help="Only articles dated on or before YYYY[-MM[-DD]].")]
 LlmOpt = Annotated[Optional[str], typer.Option(
-    "--llm", metavar="ANSWERER", help="Answerer: extractive (offline, default), openai (any OpenAI-compatible server at llm_url), "
-    "ollama, llamacpp (local GGUF at llm_model_path), or auto (a configured, reachable LLM, else offline).")]
+    "--llm", metavar="ANSWERER", help="Answerer, one of: " + "; ".join(f"{k.name}: {k.summary}" for k in ANSWERERS.entries().values())
+    + ". `rag plugins` lists them with the package that adds each.")]
 TopKOpt = Annotated[Optional[int], typer.Option("--top-k", metavar="N", min=1, max=100, help="Chunks to retrieve (default: setting top_k).")]
 
 
@@ -202,6 +206,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", metavar="", help="Prin
 
 app.command()(articles)
 app.command()(show)
+app.command()(plugins)
 
 
 @app.command()

@@ -29,6 +29,8 @@ class Finding:
 def diagnose(rag) -> list[Finding]:
     """Each check in turn; one that makes the later ones meaningless (or unsafe) ends the list."""
     s = rag.settings
+    if s.index_backend != "chroma":
+        return [Finding("index", True, f"index_backend={s.index_backend}: the doctor checks a Chroma index only")]
     found: list[Finding] = []
     if not s.chroma_url:
         if not (s.index_dir / "chroma.sqlite3").is_file():

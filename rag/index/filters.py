@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
+
 from rag.dates import date_bounds, parse_iso_prefix
 from rag.records import Filters
 
 
 def bounds(filters: Filters) -> tuple[int | None, int | None]:
+    """The date range as YYYYMMDD integers. A month-dated article ends on "day 31" of its month, so
+    an upper bound on a month's real last day (2017-02-28) reaches to day 31: that article is in."""
     lo = date_bounds(*parse_iso_prefix(filters.date_from, "date_from"))[0] if filters.date_from else None
     hi = date_bounds(*parse_iso_prefix(filters.date_to, "date_to"))[1] if filters.date_to else None
+    if hi is not None and hi % 100 == calendar.monthrange(hi // 10000, hi // 100 % 100)[1]:
+        hi += 31 - hi % 100
     return lo, hi
 
 

@@ -4,6 +4,7 @@ for trying the pipeline on a handful of articles. Filters mean what they mean in
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -63,7 +64,10 @@ class MemoryIndex:
         self._articles.pop(source, None)
 
     def sweep(self) -> list[str]:
-        return []  # chunks and their article are written together here
+        orphans = sorted({c.source for c, _ in self._chunks.values()} - set(self._articles))
+        for source in orphans:  # as in Chroma: chunks whose article record is missing go
+            self.delete_article(source)
+        return orphans
 
     def record_inputs(self, paths: list[Path], upload_dir: Path) -> None:
         pass  # nothing to rebuild from: it lives as long as the process
@@ -90,7 +94,8 @@ class MemoryIndex:
         return self._articles.get(source)
 
     def articles(self, with_text: bool = False) -> list[Article]:
-        return sorted(self._articles.values(), key=lambda a: a.source)
+        found = sorted(self._articles.values(), key=lambda a: a.source)
+        return found if with_text else [replace(a, text="") for a in found]  # as Chroma: text only when asked
 
     def article_texts(self, sources: list[str]) -> dict[str, str]:
         return {s: self._articles[s].text for s in sources if s in self._articles}

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from rag.errors import LoadError
-from rag.ingest.load import SourceFile, content_hash, kind_of, parse, read_bytes
+from rag.ingest.load import SourceFile, read_bytes
+from rag.ingest.readers import content_hash, kind_of, parse
 
 PARSE_AHEAD_CHARS = 50_000_000  # text kept between the two phases; files past it are parsed under the lock
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import LoadError, RagError
-from rag.ingest.load import SUFFIXES, parse, read_bytes
+from rag.ingest.load import read_bytes
+from rag.ingest.readers import listing, parse, suffixes
 
 
 def safe_name(name: str) -> str:
@@ -26,11 +27,11 @@ def accept_upload(temp: Path, original_name: str, upload_dir: Path, max_bytes: i
                   taken: frozenset[str] = frozenset()) -> Path:
     """Check an upload by its content and keep it under a name no article from elsewhere has
     (`taken`); LoadError names the file (as uploaded) and why. The check is the parse the ingest
-    then reuses (rag.ingest.load.parse): an upload is parsed once."""
+    then reuses (rag.ingest.readers.parse): an upload is parsed once."""
     name = safe_name(original_name)
-    kind = SUFFIXES.get(Path(name).suffix.lower())
+    kind = suffixes().get(Path(name).suffix.lower())
     if kind is None:
-        raise LoadError(f"{name}: unsupported file type (use .txt, .md, .html or .pdf)")
+        raise LoadError(f"{name}: unsupported file type (use {listing()})")
     try:
         data = read_bytes(temp, max_bytes)
     except LoadError as exc:

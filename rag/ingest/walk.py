@@ -7,7 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.ingest.load import SUFFIXES, SourceFile
+from rag.ingest.load import SourceFile
+from rag.ingest.readers import suffixes
 
 LINK = "a symbolic link, not followed (pass --follow-symlinks to follow links that stay inside the folders named)"
 def discover(paths: list[Path], follow_links: bool = False) -> tuple[list[SourceFile], list[tuple[Path, str]]]:
@@ -38,13 +39,14 @@ class _Walk:
 
     def files(self, top: Path, linked: bool = False) -> list[tuple[Path, bool]]:
         out: list[tuple[Path, bool]] = []
+        known = suffixes()
         # followlinks=False: a link to a folder is listed among the folders, never entered by os.walk
         for folder, dirs, names in os.walk(top, followlinks=False):
             here = Path(folder)
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not self._link(here / d, out))
             for name in sorted(names):
                 p = here / name
-                if name.startswith(".") or p.suffix.lower() not in SUFFIXES or self._link(p, out):
+                if name.startswith(".") or p.suffix.lower() not in known or self._link(p, out):
                     continue
                 if p.is_file():
                     out.append((p, linked))

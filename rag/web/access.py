@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from rag.answer.llm import configured as answerers  # noqa: F401 - the chat offers these
+from rag.answer.answerers import configured as answerers  # noqa: F401 - the chat offers these
 from rag.errors import ConfigError, InputError
 from rag.settings import Settings
 

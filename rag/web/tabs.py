@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rag.errors import RagError
+from rag.ingest.readers import listing, suffixes
 from rag.web.corpus import corpus_rows, outlet_choices
 from rag.web.guard import forget_uploaded_copies
 from rag.web.render import esc
@@ -77,8 +78,8 @@ def _corpus_writes(gr, rag, writes, table, outlets, after=None) -> list:
     components a refresh updates: table, message, article picker, outlets."""
     from rag.ingest.uploads import ingest_uploads
 
-    files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
-                    label="Add articles (.txt .md .html .pdf)", elem_id="upload")
+    files = gr.File(file_count="multiple", file_types=list(suffixes()),
+                    label=f"Add articles ({listing()})", elem_id="upload")
     add = gr.Button("Index uploaded files", variant="primary", elem_id="index-upload")
     message = gr.HTML(elem_id="corpus-status")
     with gr.Row():

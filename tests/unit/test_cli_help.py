@@ -14,7 +14,7 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-COMMANDS = ["ingest", "ask", "chat", "batch", "stats", "articles", "show", "doctor", "serve", "eval"]
+COMMANDS = ["ingest", "ask", "chat", "batch", "stats", "articles", "show", "plugins", "doctor", "serve", "eval"]
 
 
 def test_help_teaches_each_command():
@@ -30,7 +30,7 @@ def test_the_command_list_shows_each_summary_whole():
     assert "<bool>" not in invoke("--help").stdout  # --verbose and --help are flags, not typed values
     listing = invoke("--help").stdout.split("Commands")[1]
     summaries = re.findall(r"│ (\w+) +(.*?)(?=\n│ \w+  |\n╰)", listing, re.S)
-    assert len(summaries) == 10
+    assert len(summaries) == 11
     for name, text in summaries:
         text = re.sub(r"[│\s]+", " ", text).strip()
         assert text.endswith("."), (name, text)  # one whole sentence, not a paragraph cut off
@@ -51,6 +51,13 @@ def test_errors_name_the_flags_the_user_typed(tmp_path):
     assert result.exit_code == 2
     assert "the date range is reversed: --since 2022 is after --until 2010" in result.output
     assert "date_from" not in result.output
+
+
+def test_an_answerer_nobody_provides_is_named_with_the_choices(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    result = invoke("ask", "How many troops?", "--llm", "gpt")
+    assert result.exit_code == 2
+    assert "--llm must be one of extractive, llamacpp, openai, ollama, auto, got 'gpt'" in result.output
 
 
 def test_serve_names_a_busy_port_and_a_bad_host():

@@ -16,6 +16,7 @@ LAYERS = [
     {"index", "embed"},
     {"records", "settings", "text", "outlets"},
     {"dates"},  # records name a date's precision
+    {"registry"},  # where answerers, readers and indexes plug in
     {"errors"},
 ]
 

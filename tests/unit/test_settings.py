@@ -40,8 +40,8 @@ def test_bad_settings_name_the_field(tmp_path, toml, message):
 
 def test_a_bad_value_is_named_where_the_user_set_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ConfigError, match=r"--llm: .*got 'gpt'"):  # a command-line flag
-        load_settings(llm="gpt")
+    with pytest.raises(ConfigError, match=r"--retriever: .*got 'sparse'"):  # a command-line flag
+        load_settings(retriever="sparse")
     monkeypatch.setenv("RAG_PORT", "70000")
     with pytest.raises(ConfigError, match=r"RAG_PORT: .*65535"):  # an environment variable
         load_settings()
