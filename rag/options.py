@@ -1,8 +1,12 @@
-"""Asking options: a value no setting would take is refused, naming it."""
+"""Asking options: a value no setting would take is refused, naming it; and one question's plan."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rag.answer.answerer import Answerer
 from rag.answer.answerers import kinds
+from rag.answer.conversation import Rewriter
 from rag.errors import InputError
 from rag.index.filters import bounds
 from rag.records import AskOptions, Filters
@@ -35,3 +39,14 @@ def check_options(o: AskOptions) -> AskOptions:
     if problems:
         raise InputError("; ".join(problems))
     return o
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One question's choices, resolved once by the façade (Rag.plan) and passed down: the options
+    with every field set, the answerer, its follow-up rewriter, and a notice when `auto` fell back."""
+
+    options: AskOptions
+    answerer: Answerer
+    rewriter: Rewriter
+    notice: str | None = None

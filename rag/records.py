@@ -37,6 +37,16 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One check of an index's health (`rag doctor`): what was checked, whether it passed, and the fix."""
+
+    check: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A slice of an article; `start`/`end` are character offsets into Article.text."""
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from rag.answer.answerer import NO_PASSAGE, Answerer, confidence, decline, declines
-from rag.answer.conversation import Conversation, Rewriter, llm_rewriter, rewrite
+from rag.answer.answerer import NO_PASSAGE, confidence, decline, declines
+from rag.answer.conversation import Conversation, llm_rewriter, rewrite
 from rag.answer.generate import GenerativeAnswerer
 from rag.answer.answerers import ANSWERERS, choose
 from rag.answer.llm import Backend
@@ -21,13 +21,13 @@ from rag.errors import InputError, StoreError
 from rag.index import Index
 from rag.index.backends import make_index
 from rag.index.manifest import manifest_for
-from rag.ingest.ahead import Parsed, parse_ahead
+from rag.ingest.ahead import Ahead, parse_ahead
 from rag.ingest.chunk import TOKENIZER
 from rag.ingest.pipeline import IngestReport, ingest_paths
 from rag.ingest.walk import discover
-from rag.options import check_options, no_match, pick
+from rag.options import Plan, check_options, no_match, pick
 from rag.outlets import load_aliases, outlet, same_outlet
-from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Filters, Hit, final
+from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Filters, Finding, Hit, final
 from rag.retrieve.hybrid import ChunkRetriever, Retriever
 from rag.settings import Settings
 
@@ -43,6 +43,8 @@ class Rag:
         self._backends: dict[str, tuple[Backend | None, str | None]] = {}  # per answerer kind, chosen once
         self._lock = threading.Lock()
         self._aliases: dict[str, str] | None = None
+        self._retrievers: dict[str, Retriever] = {}
+        self._ranker: SentenceRanker | None = None
 
     @property
     def embedder(self) -> CachedEmbedder:
@@ -54,11 +56,19 @@ class Rag:
 
     @property
     def retriever(self) -> Retriever:
-        return ChunkRetriever(self.index, self.embedder, self.settings.retriever)
+        return self.retriever_for(self.settings.retriever)
+
+    def retriever_for(self, mode: str) -> Retriever:
+        """The retriever of a mode (dense, bm25, hybrid), built once."""
+        if mode not in self._retrievers:
+            self._retrievers[mode] = ChunkRetriever(self.index, self.embedder, mode)
+        return self._retrievers[mode]
 
     @property
     def ranker(self) -> SentenceRanker:
-        return SentenceRanker(self.embedder, self.index, articles=self.index.article_texts)
+        if self._ranker is None:
+            self._ranker = SentenceRanker(self.embedder, self.index, articles=self.index.article_texts)
+        return self._ranker
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -85,15 +95,17 @@ class Rag:
                 self._backends[kind] = choose(self.settings, kind)
             return self._backends[kind]
 
-    def answerer(self, options: AskOptions | None = None) -> tuple[Answerer, Rewriter, str | None]:
-        """The answerer these options ask for, its follow-up rewriter, and a notice when `auto` answers
-        offline. An LLM backend is chosen (and its server probed) once per kind."""
+    def plan(self, options: AskOptions | Plan | None = None) -> Plan:
+        """The options with every field set, and the answerer they ask for, resolved once per question
+        (or conversation) and passed down. An LLM backend is chosen (its server probed) once per kind."""
+        if isinstance(options, Plan):
+            return options
         o = self.options(options)
         backend, notice = self.backend(o.llm)
         if backend is not None:
-            return GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend), notice
+            return Plan(o, GenerativeAnswerer(backend, self.settings.llm_timeout), llm_rewriter(backend), notice)
         make = ANSWERERS.get(o.llm).make or ANSWERERS.get("extractive").make  # `auto` that fell back offline
-        return make(self.settings, o), rewrite, notice
+        return Plan(o, make(self.settings, o), rewrite, notice)
 
     def manifest(self) -> dict:
         s = self.settings
@@ -109,7 +121,7 @@ class Rag:
         links inside the folders are refused unless `follow_links` (rag ingest --follow-symlinks).
         New and changed files are parsed before the write lock is taken (`reading` is told each one),
         so other writers wait only for the writing."""
-        parsed = self._parse_ahead(paths, rebuild, follow_links, reading)
+        ahead = self._parse_ahead(paths, rebuild, follow_links, reading)
         with self.index.writing() as interrupted:
             if rebuild:
                 self.index.drop()
@@ -117,7 +129,7 @@ class Rag:
             self._checked = True
             s = self.settings
             report = ingest_paths(paths, self.index, self.embedder, s.chunk_size, s.chunk_overlap, s.max_file_bytes,
-                                  prune, progress, on_start, follow_links, parsed)
+                                  prune, progress, on_start, follow_links, ahead)
             self.index.record_inputs(paths, self.settings.upload_dir)
             if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
                 report.swept = self.index.sweep()
@@ -125,13 +137,22 @@ class Rag:
             return report
 
     def _parse_ahead(self, paths: list[Path], rebuild: bool, follow_links: bool,
-                     reading: Callable[[str], None] | None) -> Parsed:
-        """Parses of the files an ingest will write (all of them for a rebuild), done with no lock held;
-        an index built with other settings is refused here, before any parsing."""
+                     reading: Callable[[str], None] | None) -> Ahead:
+        """The files' hashes, and parses of those an ingest will write (all of them for a rebuild), done
+        with no lock held; an index built with other settings is refused here, before any reading."""
         files, _ = discover(paths, follow_links)
         exists = not rebuild and self.index.open(self.manifest(), create=False)
         known = self.index.article_hashes() if exists else {}
         return parse_ahead(files, known, self.settings.max_file_bytes, reading)
+
+    def diagnose(self) -> list[Finding]:
+        """`rag doctor`: the index's own checks, against what these settings would build."""
+        return self.index.diagnose(self.manifest())
+
+    def repair(self, findings: list[Finding]) -> list[str]:
+        """Fix what `diagnose` found: resume, sweep, or rebuild from the files it was built from."""
+        return self.index.repair(findings, lambda paths, rebuild: self.ingest(
+            paths, prune=True, rebuild=rebuild, sweep=True).summary())
 
     def delete(self, source: str) -> None:
         """Remove one article (and its chunks) from the index; an uploaded article's kept file goes too,
@@ -160,15 +181,16 @@ class Rag:
             raise StoreError(f"no index at {self.index.location}: run `rag ingest corpus/` first")
         self._checked = True
 
-    def ask(self, question: str, options: AskOptions | None = None, qid: str = "") -> Answer:
+    def ask(self, question: str, options: AskOptions | Plan | None = None, qid: str = "") -> Answer:
         """Retrieve and answer one question; the answer carries its citations and latency."""
         return final(self.stream(question, options, qid))
 
-    def stream(self, question: str, options: AskOptions | None = None,
+    def stream(self, question: str, options: AskOptions | Plan | None = None,
                qid: str = "") -> Iterator[str | Answer]:
         """Text as it is written, then the verified Answer (always the last item)."""
         started = time.perf_counter()
-        o = self.options(options)
+        plan = self.plan(options)
+        o = plan.options
         self.open_index()
         self.index.refresh()  # an ingest by another process (the CLI beside the web chat) shows at once
         refused = self._refusal(question)
@@ -179,7 +201,7 @@ class Rag:
             return
         question, hits = self._retrieve(question, o)
         ranking = self.ranker.rank(question, hits)
-        answerer, _, offline = self.answerer(o)
+        answerer, offline = plan.answerer, plan.notice
         answer = None
         if declines(ranking, o.answer_threshold):
             answer = decline(question, hits, NO_PASSAGE if hits else "nothing matched", ranking=ranking)
@@ -207,8 +229,7 @@ class Rag:
     def _retrieve(self, question: str, o: AskOptions) -> tuple[str, list[Hit]]:
         question = clean_question(question)
         self.open_index()
-        retriever = ChunkRetriever(self.index, self.embedder, o.retriever)
-        hits = retriever.retrieve(question, o.top_k, self._filters(o.filters))
+        hits = self.retriever_for(o.retriever).retrieve(question, o.top_k, self._filters(o.filters))
         if o.filters and not hits:  # every ranking returns something unless no chunk passes the filters
             raise InputError(no_match(o.filters))
         return question, hits
@@ -232,8 +253,8 @@ class Rag:
     def conversation(self, options: AskOptions | None = None, turns: list[Answer] | None = None) -> Conversation:
         """A chat that keeps history (continuing `turns`); follow-ups are rewritten into standalone
         questions (by the LLM when one is in use)."""
-        o = self.options(options)
-        return Conversation(lambda q: self.stream(q, o), self.answerer(o)[1], turns or [])
+        plan = self.plan(options)
+        return Conversation(lambda q: self.stream(q, plan), plan.rewriter, turns or [])
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load); StoreError when there is no index."""

@@ -108,8 +108,9 @@ def ask(
     if as_json:
         echo_json(answer_record(rag.ask(question, options)))
         return
-    streams = rag.answerer(options)[0].streams
-    for event in rag.stream(question, options):
+    plan = rag.plan(options)
+    streams = plan.answerer.streams
+    for event in rag.stream(question, plan):
         if isinstance(event, str) and streams:
             echo(event, nl=False)  # generated text streams as it is written, and is not printed again
         elif not isinstance(event, str):
@@ -221,17 +222,14 @@ def doctor(
     Checks the database file, vector files, format and settings, interrupted ingests, chunks without articles and the keyword index. Exit status 1 when something is wrong.
 
     Example: rag doctor --repair"""
-    from rag.index.doctor import diagnose
-    from rag.index.doctor import repair as fix
-
     rag = _rag(config)
-    findings = diagnose(rag)
+    findings = rag.diagnose()
     for f in findings:
         echo(f"{'ok' if f.ok else 'PROBLEM':8}{f.check}: {f.detail}" + ("" if f.ok else f"\n        fix: {f.fix}"))
     if repair and not all(f.ok for f in findings):
-        for line in fix(rag, findings):
+        for line in rag.repair(findings):
             echo(f"repair: {line}")
-        findings = diagnose(rag)
+        findings = rag.diagnose()
         echo("after repair: " + ("all checks pass" if all(f.ok for f in findings) else
                                  "; ".join(f"{f.check}: {f.detail}" for f in findings if not f.ok)))
     if not all(f.ok for f in findings):

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from rag.records import Article, ArticleSummary, Chunk, Filters, Hit
+from rag.records import Article, ArticleSummary, Chunk, Filters, Finding, Hit
 
 
 class Index(Protocol):
@@ -66,4 +67,7 @@ class Index(Protocol):
 
     def size_bytes(self) -> int | None: ...
 
-    def close(self) -> None: ...
+    # -- health (`rag doctor`): checks against the manifest these settings would write, and their repair
+    def diagnose(self, expected: dict) -> list[Finding]: ...
+
+    def repair(self, findings: list[Finding], ingest: Callable[[list[Path], bool], str]) -> list[str]: ...

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from contextlib import contextmanager
 from typing import Iterator
 
 import numpy as np
 
-from rag.dates import date_bounds
 from rag.errors import IndexMismatchError, StoreError
 from rag.index.filters import to_where
 from rag.index.gate import Gate
@@ -19,7 +17,7 @@ from rag.index.manifest import collection_names, mismatch, read_manifest
 from rag.index.place import Place
 from rag.index.probe import probe
 from rag.index.remote import check_admitted, server_target
-from rag.index.rows import article_from, article_meta, centroid, hits_from
+from rag.index.rows import article_from, centroid, hits_from, rows_of
 from rag.records import Article, Chunk, Filters, Hit
 
 
@@ -34,6 +32,7 @@ class ChromaStore:
     def __init__(self, place: Place) -> None:
         self.place = place
         self._client = None
+        self._handles: dict[str, object] = {}  # collection name -> handle, fetched once per client
         self._seen: str | None = None  # the revision this process's client last caught up with
         self._reopen = threading.Lock()
         self._opening = threading.Lock()  # chromadb's per-path client cache is not safe to fill from two threads
@@ -79,6 +78,7 @@ class ChromaStore:
     def close(self) -> None:
         """Forget the client (Chroma keeps one per path per process) once no reader is using it."""
         with self._gate.exclusive(), self._opening:
+            self._handles = {}
             if self._client is not None:
                 self._client.clear_system_cache()
                 self._client = None
@@ -98,7 +98,7 @@ class ChromaStore:
             raise StoreError(incomplete(self.location, f"{articles_name if chunks else chunks_name!r} is missing"))
         if not chunks:
             return None
-        return read_manifest(self.client.get_collection(chunks_name, embedding_function=None).metadata)
+        return read_manifest(self._collection(chunks_name, fresh=True).metadata)
 
     def check(self, manifest: dict, create: bool) -> bool:
         """Refuse an index built with other settings; create it when asked. True if it exists."""
@@ -115,22 +115,35 @@ class ChromaStore:
     def _create(self, manifest: dict) -> None:
         chunks_name, articles_name = self._names()
         conf = {"hnsw": {"space": "cosine"}}  # the manifest goes on last: a half-created index has none
+        self._handles = {}
         self.client.get_or_create_collection(articles_name, embedding_function=None, configuration=conf)
         self.client.get_or_create_collection(chunks_name, embedding_function=None, configuration=conf, metadata=manifest)
 
     def drop(self) -> None:
         """Delete both collections (for --rebuild)."""
         existing = {c.name for c in self.client.list_collections()}
+        self._handles = {}
         for name in set(self._names()) & existing:
             self.client.delete_collection(name)
 
     @property
     def chunks(self):
-        return self.client.get_collection(self._names()[0], embedding_function=None)
+        return self._collection(self._names()[0])
 
     @property
     def articles(self):
-        return self.client.get_collection(self._names()[1], embedding_function=None)
+        return self._collection(self._names()[1])
+
+    def _collection(self, name: str, fresh: bool = False):
+        """The collection's handle, fetched once (an HTTP round trip on a server); `fresh` fetches it
+        again, for its metadata. A handle of a collection since rebuilt elsewhere is dropped."""
+        handle = self._handles.get(name)
+        if handle is None or fresh:
+            got = self.client.get_collection(name, embedding_function=None)
+            if handle is not None and got.id != handle.id:
+                self._handles = {}
+            handle = self._handles[name] = got
+        return handle
 
     # -- writing ---------------------------------------------------------------------------
     @contextmanager
@@ -157,14 +170,12 @@ class ChromaStore:
         self.articles.delete(ids=sources)
         ids, vecs, docs, metas, records = [], [], [], [], []
         for article, chunks, vectors in batch:
-            lo, hi = date_bounds(article.date, article.date_precision)
-            base = {"source": article.source, "title": article.title, "date": article.date or "",
-                    "publisher": article.publisher or "", "date_from": lo, "date_to": hi}
+            chunk_metas, record = rows_of(article, chunks)
             ids += [c.id for c in chunks]
             vecs += list(vectors)
             docs += [c.text for c in chunks]
-            metas += [{**base, "ordinal": c.ordinal, "start": c.start, "end": c.end} for c in chunks]
-            records.append(article_meta(article, len(chunks), lo, hi))
+            metas += chunk_metas
+            records.append(record)
         step = self.client.get_max_batch_size()
         for i in range(0, len(ids), step):
             self.chunks.upsert(ids=ids[i:i + step], embeddings=vecs[i:i + step], documents=docs[i:i + step],
@@ -178,11 +189,11 @@ class ChromaStore:
     def revision(self) -> str:
         """Which state of the chunks this is: the collection's id (new after a rebuild) and a counter
         bumped by every ingest that changes them. Derived indexes (BM25) follow it."""
-        chunks = self.chunks
+        chunks = self._collection(self._names()[0], fresh=True)  # another process may have bumped it
         return f"{chunks.id}:{int((chunks.metadata or {}).get('revision', 0))}"
 
     def bump_revision(self) -> str:
-        chunks = self.chunks
+        chunks = self._collection(self._names()[0], fresh=True)
         meta = dict(chunks.metadata or {})
         meta["revision"] = int(meta.get("revision", 0)) + 1
         chunks.modify(metadata=meta)
@@ -229,27 +240,12 @@ class ChromaStore:
         at = {i: n for n, i in enumerate(got["ids"])}
         rows = [n for i in ids if (n := at.get(i)) is not None]
         return hits_from(*([got[k][n] for n in rows] for k in ("ids", "documents", "metadatas")),
-                         [1.0 - float(np.asarray(got["embeddings"][n]) @ vector) for n in rows])
+                         [float(np.asarray(got["embeddings"][n]) @ vector) for n in rows])
 
     def delete_article(self, source: str) -> None:
         """Chunks first, record last: a crash in between leaves a record that the next prune redoes."""
         self.chunks.delete(where={"source": source})
         self.articles.delete(ids=[source])
-
-    def chunks_per_source(self) -> Counter:
-        """How many chunks each source has stored, read from the chunks themselves."""
-        return Counter(m["source"] for m in self.chunks.get(include=["metadatas"])["metadatas"])
-
-    def orphan_sources(self) -> set[str]:
-        """Sources with chunks but no article record: what an interrupted write or delete left."""
-        return set(self.chunks_per_source()) - set(self.articles.get(include=[])["ids"])
-
-    def delete_chunks_of(self, sources: set[str]) -> None:
-        if sources:
-            self.chunks.delete(where={"source": {"$in": sorted(sources)}})
-
-    def chunk_ids(self, source: str) -> list[str]:
-        return self.chunks.get(where={"source": source}, include=[])["ids"]
 
     def chunks_of(self, source: str) -> list[Chunk]:
         """The article's chunks in order."""
@@ -296,5 +292,6 @@ class ChromaStore:
         returns fewer when it holds fewer, and counting 100k chunks took twice as long as the query."""
         res = self.chunks.query(query_embeddings=[vector], n_results=k, where=to_where(filters),
                                 include=["documents", "metadatas", "distances"])
-        return hits_from(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
+        return hits_from(res["ids"][0], res["documents"][0], res["metadatas"][0],
+                         [1.0 - d for d in res["distances"][0]])  # Chroma's cosine distance
 

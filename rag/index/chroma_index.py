@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
 
+from rag.index import doctor
 from rag.index.chroma import ChromaStore
 from rag.index.inputs import record_inputs
 from rag.index.keyword import Bm25Index
 from rag.index.place import Place
-from rag.records import Article, ArticleSummary, Chunk, Filters, Hit
+from rag.records import Article, ArticleSummary, Chunk, Filters, Finding, Hit
 
 
 class ChromaIndex:
@@ -46,8 +48,9 @@ class ChromaIndex:
         self.store.delete_article(source)
 
     def sweep(self) -> list[str]:
-        orphans = sorted(self.store.orphan_sources())
-        self.store.delete_chunks_of(set(orphans))
+        orphans = sorted(doctor.orphan_sources(self.store))
+        if orphans:
+            self.store.chunks.delete(where={"source": {"$in": orphans}})
         return orphans
 
     def record_inputs(self, paths: list[Path], upload_dir: Path) -> None:
@@ -110,3 +113,9 @@ class ChromaIndex:
 
     def close(self) -> None:
         self.store.close()
+
+    def diagnose(self, expected: dict) -> list[Finding]:
+        return doctor.diagnose(self.store, self.words, expected)
+
+    def repair(self, findings: list[Finding], ingest: Callable[[list[Path], bool], str]) -> list[str]:
+        return doctor.repair(self.store, findings, ingest)

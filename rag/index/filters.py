@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import calendar
+from functools import lru_cache
 
 from rag.dates import date_bounds, parse_iso_prefix
 from rag.records import Filters
 
 
+@lru_cache(maxsize=256)  # one parse per filter value, however many searches a question makes
 def bounds(filters: Filters) -> tuple[int | None, int | None]:
     """The date range as YYYYMMDD integers. A month-dated article ends on "day 31" of its month, so
     an upper bound on a month's real last day (2017-02-28) reaches to day 31: that article is in."""

@@ -3,6 +3,7 @@ for trying the pipeline on a handful of articles. Filters mean what they mean in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from rag.errors import IndexMismatchError
 from rag.index.filters import bounds
 from rag.index.keyword import Postings, stem_of
 from rag.index.manifest import mismatch
-from rag.records import Article, ArticleSummary, Chunk, Filters, Hit
+from rag.records import Article, ArticleSummary, Chunk, Filters, Finding, Hit
 
 
 class MemoryIndex:
@@ -92,6 +93,12 @@ class MemoryIndex:
 
     def article(self, source: str) -> Article | None:
         return self._articles.get(source)
+
+    def diagnose(self, expected: dict) -> list[Finding]:
+        return [Finding("index", True, "an index in this process's memory: nothing on disk to check")]
+
+    def repair(self, findings: list[Finding], ingest: Callable[[list[Path], bool], str]) -> list[str]:
+        return ["nothing to repair"]
 
     def articles(self, with_text: bool = False) -> list[Article]:
         found = sorted(self._articles.values(), key=lambda a: a.source)

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from rag.dates import date_bounds
 from rag.records import Article, Chunk, Hit
 
 
 def centroid(vectors: np.ndarray) -> np.ndarray:
     centroid = vectors.mean(axis=0)
     return centroid / (np.linalg.norm(centroid) or 1.0)
+
+
+def rows_of(article: Article, chunks: list[Chunk]) -> tuple[list[dict], dict]:
+    """The metadata of each chunk's row, and of the article's record; dates as YYYYMMDD bounds."""
+    lo, hi = date_bounds(article.date, article.date_precision)
+    base = {"source": article.source, "title": article.title, "date": article.date or "",
+            "publisher": article.publisher or "", "date_from": lo, "date_to": hi}
+    metas = [{**base, "ordinal": c.ordinal, "start": c.start, "end": c.end} for c in chunks]
+    return metas, article_meta(article, len(chunks), lo, hi)
 
 
 def article_meta(article: Article, n_chunks: int, lo: int, hi: int) -> dict:
@@ -26,13 +36,14 @@ def article_from(source: str, m: dict, text: str) -> Article:
                    root=m.get("root", ""))
 
 
-def hit_from(cid: str, text: str, m: dict, distance: float) -> Hit:
+def hit_from(cid: str, text: str, m: dict, score: float) -> Hit:
     chunk = Chunk(cid, m["source"], int(m["ordinal"]), text, int(m["start"]), int(m["end"]))
-    return Hit(chunk, 1.0 - float(distance), m["title"], m["date"] or None, m["publisher"] or None)
+    return Hit(chunk, float(score), m["title"], m["date"] or None, m["publisher"] or None)
 
 
-def hits_from(ids: list[str], documents: list, metadatas: list, distances: list[float]) -> list[Hit]:
-    """Query rows as hits, skipping rows whose chunk another process deleted meanwhile: Chroma's vector
-    index can still return an id whose document and metadata are gone (None) while a prune runs."""
-    return [hit_from(i, d, m, dist) for i, d, m, dist in zip(ids, documents, metadatas, distances)
+def hits_from(ids: list[str], documents: list, metadatas: list, scores: list[float]) -> list[Hit]:
+    """Rows as hits (score: cosine similarity), skipping rows whose chunk another process deleted
+    meanwhile: Chroma's vector index can still return an id whose document and metadata are gone
+    (None) while a prune runs."""
+    return [hit_from(i, d, m, score) for i, d, m, score in zip(ids, documents, metadatas, scores)
             if d is not None and m is not None]

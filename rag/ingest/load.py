@@ -33,16 +33,19 @@ class LoadedFile:
     meta: dict[str, str] = field(default_factory=dict)  # title/date/publisher a format declares itself
 
 
-def load_file(file: SourceFile, max_bytes: int, parsed: Mapping | None = None) -> LoadedFile:
+def load_file(file: SourceFile, max_bytes: int, parsed: Mapping | None = None, digest: str | None = None) -> LoadedFile:
     """Read one file into text; raises LoadError naming the file and the reason. `parsed` holds
-    parses done ahead (rag.ingest.ahead), by (content hash, kind): the same bytes are not parsed twice."""
+    parses done ahead (rag.ingest.ahead) by (content hash, kind); with the file's `digest` known, such
+    a file is not read again, and without it, the same bytes are at least not parsed again."""
     kind = kind_of(file.path)
-    data = read_bytes(file.path, max_bytes, follow=file.linked)
-    digest = content_hash(data)
-    done = (parsed or {}).get((digest, kind))
+    parsed, data = parsed or {}, b""
+    if digest is None or (digest, kind) not in parsed:  # not read ahead (or read, but changed since)
+        data = read_bytes(file.path, max_bytes, follow=file.linked)
+        digest = content_hash(data)
+    done = parsed.get((digest, kind))
     if isinstance(done, str):
         raise LoadError(f"{file.path}: {done}")
-    text, meta = done or parse(data, kind, file.path)
+    text, meta = done if done is not None else parse(data, kind, file.path)
     return LoadedFile(file, digest, kind, text, meta)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from rag.embed import Embedder
 from rag.errors import LoadError
 from rag.index import Index
-from rag.ingest.ahead import Parsed
+from rag.ingest.ahead import Ahead
 from rag.ingest.chunk import chunk_article
 from rag.ingest.load import SourceFile, file_digest, load_file
 from rag.ingest.metadata import build_article
@@ -63,11 +63,11 @@ class _Prepared:
 def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size: int, chunk_overlap: int,
                  max_bytes: int, prune: bool = False, progress: Progress | None = None,
                  on_start: Callable[[int], None] | None = None, follow_links: bool = False,
-                 parsed: Parsed | None = None) -> IngestReport:
+                 ahead: Ahead | None = None) -> IngestReport:
     """Ingest files and folders into an opened index, chunked to `chunk_size` tokens; files over
     `max_bytes` and other unusable files are reported, never fatal. Symbolic links inside the
     folders are refused unless `follow_links` (and then only those that stay inside the paths named).
-    `parsed`: the files' parses done before the write lock was taken (rag.ingest.ahead)."""
+    `ahead`: the files' hashes and parses, done before the write lock was taken (rag.ingest.ahead)."""
     files, missing = discover(paths, follow_links)
     report = IngestReport(failed=[(str(p), reason) for p, reason in missing])
     known = index.article_hashes()
@@ -79,8 +79,9 @@ def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size
         roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
         report.pruned = prune_missing(index, roots, known, follow_links)
         known = {src: v for src, v in known.items() if src not in report.pruned}
-    digests = {f.source: file_digest(f.path, max_bytes, f.linked) for f in files}
-    run = _Run(chunk_size, chunk_overlap, max_bytes, index, embedder, known, owners(digests, known), report, parsed or {})
+    ahead = ahead or Ahead()
+    digests = {f.source: ahead.digest(f) or file_digest(f.path, max_bytes, f.linked) for f in files}
+    run = _Run(chunk_size, chunk_overlap, max_bytes, index, embedder, known, owners(digests, known), report, ahead.parsed)
     pending: list[_Prepared] = []
     for file in files:
         prepared = _prepare(file, digests[file.source], run)
@@ -107,7 +108,7 @@ class _Run:
     known: dict[str, tuple[str, str]]  # source -> (content hash, root) of the stored articles
     owner: dict[str, str]  # content hash -> the one source that holds it
     report: IngestReport
-    parsed: Parsed  # (content hash, kind) -> a parse done ahead of the lock
+    parsed: dict  # (content hash, kind) -> a parse done ahead of the lock
 
 
 def _prepare(file: SourceFile, digest: str | None, run: _Run) -> _Prepared | None:
@@ -117,7 +118,7 @@ def _prepare(file: SourceFile, digest: str | None, run: _Run) -> _Prepared | Non
         run.report.unchanged.append(file.source)  # same bytes: nothing to parse, embed or write
         return None
     try:
-        loaded = load_file(file, run.max_bytes, run.parsed)
+        loaded = load_file(file, run.max_bytes, run.parsed, digest)
     except LoadError as exc:
         run.report.failed.append((str(file.path), str(exc).removeprefix(f"{file.path}: ")))
         return None

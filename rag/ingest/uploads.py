@@ -7,10 +7,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from rag.errors import LoadError, RagError
+from rag.index import Index
 from rag.ingest.load import read_bytes
+from rag.ingest.pipeline import IngestReport
 from rag.ingest.readers import listing, parse, suffixes
+from rag.records import Article
+from rag.settings import Settings
 
 
 def safe_name(name: str) -> str:
@@ -52,7 +57,19 @@ class UploadReport:
     refused: list[str]  # "name: reason"; nothing refused is stored
 
 
-def ingest_uploads(rag, uploads: list[tuple[Path, str]], progress: Callable[[str], None] | None = None,
+class Ingests(Protocol):
+    """What an upload needs of the façade (rag.service.Rag)."""
+
+    settings: Settings
+    index: Index
+
+    def ingest(self, paths: list[Path], *, progress: Callable[[str], None] | None = None,
+               on_start: Callable[[int], None] | None = None) -> IngestReport: ...
+
+    def article(self, source: str) -> Article | None: ...
+
+
+def ingest_uploads(rag: Ingests, uploads: list[tuple[Path, str]], progress: Callable[[str], None] | None = None,
                    on_start: Callable[[int], None] | None = None) -> UploadReport:
     """Check, keep and index uploaded files given as (temporary path, name as uploaded), in one
     ingest (one index revision, one BM25 update)."""
@@ -81,7 +98,7 @@ def ingest_uploads(rag, uploads: list[tuple[Path, str]], progress: Callable[[str
     return UploadReport(*_indexed_or_already(kept, report), refused)
 
 
-def _indexed_or_already(kept: dict[str, tuple[Path, str]], report) -> tuple[list[str], list[str]]:
+def _indexed_or_already(kept: dict[str, tuple[Path, str]], report: IngestReport) -> tuple[list[str], list[str]]:
     """Split the kept uploads into newly indexed and already indexed; a copy of another indexed
     article is not kept (it was stored only long enough to be compared)."""
     failed = {file for file, _ in report.failed}

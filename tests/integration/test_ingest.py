@@ -43,11 +43,11 @@ def test_reingest_unchanged_embeds_and_writes_nothing(tmp_path, corpus_copy):
 def test_changed_file_replaces_its_chunks_and_reuses_unchanged_ones(tmp_path, corpus_copy):
     rag = make_rag(tmp_path / "index")
     rag.ingest([corpus_copy])
-    old = set(rag.index.store.chunk_ids(STUDENTS))
+    old = set([c.id for c in rag.index.chunks_of(STUDENTS)])
     path = corpus_copy / STUDENTS
     path.write_text(path.read_text().replace("21,000 students", "23,500 students"))
     report = rag.ingest([corpus_copy])
-    new = set(rag.index.store.chunk_ids(STUDENTS))
+    new = set([c.id for c in rag.index.chunks_of(STUDENTS)])
     assert report.updated == [STUDENTS] and report.chunks_reused > 0 and report.chunks_embedded >= 1
     assert old - new and not (set(chunk_ids(rag)) & (old - new))  # replaced chunks are gone
     answer = rag.ask("How many students from Tajikistan study in Russia?")
@@ -62,7 +62,7 @@ def test_prune_removes_articles_whose_files_are_gone(tmp_path, corpus_copy):
     assert kept.pruned == [] and rag.stats()["documents"] == 5  # without --prune nothing is removed
     pruned = rag.ingest([corpus_copy], prune=True)
     assert pruned.pruned == [STUDENTS]
-    assert rag.stats()["documents"] == 4 and rag.index.store.chunk_ids(STUDENTS) == []
+    assert rag.stats()["documents"] == 4 and [c.id for c in rag.index.chunks_of(STUDENTS)] == []
 
 
 def test_broken_files_beside_good_ones_lose_nothing(tmp_path, corpus_copy):

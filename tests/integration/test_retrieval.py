@@ -42,7 +42,7 @@ def test_bm25_is_persisted_updated_on_ingest_and_not_rebuilt_per_query(tmp_path,
     rag.ingest([corpus_copy])
     assert rag.index.words.folder.joinpath("bm25.json").stat().st_mtime_ns != built
     top_id = rag.index.words.search("Termez railway", 3)[0][0]
-    assert top_id in rag.index.store.chunk_ids("zz.txt")
+    assert top_id in [c.id for c in rag.index.chunks_of("zz.txt")]
     fresh = make_rag(tmp_path / "index", retriever="bm25")  # another process loads it from disk
     assert fresh.retriever.retrieve("Termez railway passengers", 3)[0].chunk.source == "zz.txt"
 

@@ -168,11 +168,17 @@ def test_a_parse_done_ahead_is_reused_and_its_failure_names_each_file(tmp_path):
     bad_copy.write_bytes(bad.read_bytes())
     files = [SourceFile(p, tmp_path) for p in (page, same, old, bad, bad_copy)]
     read = []
-    parsed = parse_ahead(files, {"old.txt": (content_hash(old.read_bytes()), str(tmp_path))}, 10**7, read.append)
+    done = parse_ahead(files, {"old.txt": (content_hash(old.read_bytes()), str(tmp_path))}, 10**7, read.append)
     assert read == ["page.html", "bad.pdf"]  # a copy's bytes and an unchanged file are not parsed again
     ahead = {key: ("Text from the parse done ahead.", {}) if key[1] == "html" else value
-             for key, value in parsed.items()}
+             for key, value in done.parsed.items()}
     assert load_file(files[1], 10**7, ahead).text == "Text from the parse done ahead."
     with pytest.raises(LoadError, match=r"also-bad\.pdf: malformed PDF"):
         load_file(files[4], 10**7, ahead)
     assert "1,200 pupils" in load_file(files[0], 10**7).text  # without it, the file is parsed
+    digest = done.digest(files[0])
+    assert digest == content_hash(HTML.encode()) and done.digest(files[2]) is not None
+    page.unlink()  # read once: with its hash known, the parse is used and the file is not read again
+    assert load_file(files[0], 10**7, ahead, digest).text == "Text from the parse done ahead."
+    same.write_text(HTML + "<p>An edit after the hash was read.</p>")
+    assert done.digest(files[1]) is None  # changed since: read and hashed again

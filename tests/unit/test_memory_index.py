@@ -60,10 +60,10 @@ def test_a_file_whose_parser_fails_is_reported_and_the_rest_are_ingested(tmp_pat
 
     real = pipeline.load_file
 
-    def missing_library(file, max_bytes, parsed=None):  # as when an optional parser library is not installed
+    def missing_library(file, max_bytes, parsed=None, digest=None):  # as when an optional parser library is missing
         if file.path.name.startswith("003"):
             raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean")
-        return real(file, max_bytes, parsed)
+        return real(file, max_bytes, parsed, digest)
 
     monkeypatch.setattr(pipeline, "load_file", missing_library)
     rag = memory_rag(tmp_path)
@@ -78,5 +78,5 @@ def test_rows_whose_chunk_another_process_deleted_are_skipped_not_a_crash():
     from rag.index.rows import hits_from
 
     meta = {"source": "a.txt", "ordinal": 0, "start": 0, "end": 5, "title": "T", "date": "", "publisher": ""}
-    hits = hits_from(["c1", "c2", "c3"], ["alive", None, "alive"], [meta, None, None], [0.1, 0.2, 0.3])
+    hits = hits_from(["c1", "c2", "c3"], ["alive", None, "alive"], [meta, None, None], [0.9, 0.8, 0.7])
     assert [h.chunk.id for h in hits] == ["c1"] and hits[0].score == 0.9
