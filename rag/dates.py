@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        ["jan january", "feb february", "mar march", "apr april", "may", "jun june",
-         "jul july", "aug august", "sep sept september", "oct october", "nov november", "dec december"]
-    )
-    for m in names.split()
-}
-_MON = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+from rag.lexicon.calendar import ISO, MONTH, WEEKDAY, When, month_number
+
+_MON = f"({MONTH})"
 _FORMS = [  # (regex, group order) tried in order; the year-less form comes last
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
     (re.compile(rf"\b(\d{{1,2}})\s+{_MON}\.?,?\s+(\d{{4}})\b", re.I), "dmy"),
@@ -34,39 +27,44 @@ _HEADER_LINES = 12
 
 @dataclass(frozen=True)
 class FoundDate:
-    iso: str
-    precision: str  # day | month | year | month-day
+    when: When  # with its precision: day | month | year | month-day
     evidence: str  # publication-line | source-line | dateline | html-meta | reprint-line | copyright
+
+    @property
+    def iso(self) -> str:
+        return self.when.iso
+
+    @property
+    def precision(self) -> str:
+        return self.when.precision
 
 
 def parse_date(text: str) -> tuple[str, str] | None:
     """The first date written in `text` as (ISO 8601, precision); None when there is none."""
+    when = find_date(text)
+    return (when.iso, when.precision) if when else None
+
+
+def find_date(text: str) -> When | None:
+    """The first date written in `text`, as precise as it is written; None when there is none."""
     for pattern, order in _FORMS:
         for m in pattern.finditer(text):
-            parsed = _to_iso(m.groups(), order)
-            if parsed:
-                return parsed
+            when = _when(m.groups(), order)
+            if when:
+                return when
     return None
 
 
-def _to_iso(groups: tuple[str, ...], order: str) -> tuple[str, str] | None:
+def _when(groups: tuple[str, ...], order: str) -> When | None:
     parts = dict(zip(order, groups))
-    month = int(parts["m"]) if parts["m"].isdigit() else _MONTHS.get(parts["m"].lower().rstrip("."))
-    if month is None:
-        return None
+    month = int(parts["m"]) if parts["m"].isdigit() else month_number(parts["m"])
     year = int(parts["y"]) if "y" in parts else None
     if year is not None and year < 100:
         year += 2000 if year < 70 else 1900  # two-digit years as news sites print them ("27Feb17")
-    if "d" not in parts:
-        return (f"{year:04d}-{month:02d}", "month") if 1800 <= year <= 2200 else None
-    day = int(parts["d"])
-    try:
-        dt.date(year or 2000, month, day)  # 2000 is a leap year: accepts Feb 29 when the year is unknown
-    except ValueError:
+    if year is not None and not 1800 <= year <= 2200:
         return None
-    if year is None:
-        return f"--{month:02d}-{day:02d}", "month-day"
-    return (f"{year:04d}-{month:02d}-{day:02d}", "day") if 1800 <= year <= 2200 else None
+    when = When(year, month, int(parts["d"]) if "d" in parts else None)
+    return when if month and when.valid() else None
 
 
 def find_publication_date(lines: list[str], meta_date: str | None = None) -> FoundDate | None:
@@ -76,16 +74,16 @@ def find_publication_date(lines: list[str], meta_date: str | None = None) -> Fou
         found = finder(usable)
         if found:
             return found
-    if meta_date and (parsed := parse_date(meta_date)):
-        return FoundDate(*parsed, "html-meta")
+    if meta_date and (when := find_date(meta_date)):
+        return FoundDate(when, "html-meta")
     return _reprint(usable) or _copyright(usable)
 
 
 def _first(lines: list[str], pattern: re.Pattern, evidence: str) -> FoundDate | None:
     for line in lines:
         m = pattern.search(line)
-        if m and (parsed := parse_date(m.group(m.lastindex or 0))):
-            return FoundDate(*parsed, evidence)
+        if m and (when := find_date(m.group(m.lastindex or 0))):
+            return FoundDate(when, evidence)
     return None
 
 
@@ -103,8 +101,8 @@ def _dateline(lines: list[str]) -> FoundDate | None:
 
 def _standalone(lines: list[str]) -> FoundDate | None:
     for line in lines[:_HEADER_LINES]:
-        if is_date_line(line) and (parsed := parse_date(line)):
-            return FoundDate(*parsed, "dateline")
+        if is_date_line(line) and (when := find_date(line)):
+            return FoundDate(when, "dateline")
     return None
 
 
@@ -116,8 +114,7 @@ def _copyright(lines: list[str]) -> FoundDate | None:
     for line in lines:
         m = _COPYRIGHT.search(line)
         if m:
-            year = m.group(2) or m.group(1)
-            return FoundDate(year, "year", "copyright")
+            return FoundDate(When(int(m.group(2) or m.group(1))), "copyright")
     return None
 
 
@@ -126,60 +123,36 @@ def is_date_line(line: str) -> bool:
     rest = line
     for pattern, _ in _FORMS[:5]:
         rest = pattern.sub("", rest)
-    rest = re.sub(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\d{1,2}:\d{2}|\b(gmt|utc|am|pm)\b", "", rest, flags=re.I)
+    rest = re.sub(rf"\b{WEEKDAY}\b|\d{{1,2}}:\d{{2}}|\b(gmt|utc|am|pm)\b", "", rest, flags=re.I)
     return rest != line and not re.search(r"\w", rest)
 
 
 def date_bounds(iso: str | None, precision: str | None) -> tuple[int, int]:
     """The dated interval as YYYYMMDD integers for range filters; (0, 0) when undated or year unknown."""
-    if not iso or precision in (None, "month-day"):
-        return 0, 0
-    parts = [int(p) for p in iso.split("-")]
-    y, m, d = parts + [0] * (3 - len(parts))
-    if precision == "day":
-        return y * 10000 + m * 100 + d, y * 10000 + m * 100 + d
-    if precision == "month":
-        return y * 10000 + m * 100 + 1, y * 10000 + m * 100 + 31
-    return y * 10000 + 101, y * 10000 + 1231
+    when = When.parse(iso)
+    return when.bounds() if when and precision else (0, 0)
 
 
 def parse_iso_prefix(value: str, field: str) -> tuple[str, str]:
     """'2017', '2017-02' or '2017-02-27' as (iso, precision); InputError naming `field` otherwise."""
     from rag.errors import InputError
 
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
-    if not m:
-        raise InputError(f"{field}: {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
-    y, mo, d = m.groups()
-    try:
-        dt.date(int(y), int(mo or 1), int(d or 1))
-    except ValueError:
-        raise InputError(f"{field}: {value!r} is not a valid date") from None
-    precision = "day" if d else "month" if mo else "year"
-    return value.strip(), precision
-
-
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
+    when = When.parse(value.strip())
+    if when is None or when.year is None:
+        shaped = ISO.fullmatch(value.strip())  # the form of a date, but no day a calendar has
+        raise InputError(f"{field}: {value!r} is not a valid date" if shaped else
+                         f"{field}: {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    return when.iso, when.precision
 
 
 def precision_of(iso: str | None) -> str | None:
     """How precise a stored date is: year, month, day, or month-day (the year not given)."""
-    if not iso:
-        return None
-    return "month-day" if iso.startswith("--") else {4: "year", 7: "month"}.get(len(iso), "day")
+    when = When.parse(iso)
+    return when.precision if when else None
 
 
 def human_date(iso: str | None) -> str:
     """A stored date as readers write it: '27 February 2017', 'February 2017', '2017',
     '24 April (year not given)', or 'undated'; anything else as stored."""
-    m = re.fullmatch(r"(\d{4}|-)-?(\d{2})?(?:-(\d{2}))?", iso or "")
-    if not iso or not m:
-        return iso or "undated"
-    year, month, day = m.groups()
-    if not month or not 1 <= int(month) <= 12:
-        return iso
-    named = MONTH_NAMES[int(month) - 1]
-    if year == "-":
-        return f"{int(day)} {named} (year not given)" if day else iso
-    return f"{int(day)} {named} {year}" if day else f"{named} {year}"
+    when = When.parse(iso)
+    return when.human() if when else iso or "undated"

@@ -9,8 +9,8 @@ from rag.answer.constraints import unmet
 from rag.answer.injection import Screen
 from rag.answer.rank import PartRanking, Scored
 from rag.answer.reldates import annotate
+from rag.lexicon.numbers import numbers
 from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation, Hit
-from rag.text import numbers
 
 DECLINE = "The indexed articles do not answer this question."
 KEEP_RATIO = 0.85  # a second sentence must score within this ratio of the best (and above the threshold)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.reldates import date_notes
+from rag.lexicon.calendar import year_of
 from rag.records import Citation, Hit, Sentence
 from rag.text import balance_quotes
 
@@ -28,10 +29,6 @@ def split_lead(text: str) -> tuple[list[str], str]:
 
 
 _LIST_MARK = re.compile(r"^(?:[-–—•*▪●]|\d{1,2}[.)])\s+")
-
-
-def year_of(date: str | None) -> str | None:
-    return date[:4] if date and date[:4].isdigit() else None
 
 
 def compose(groups: list[list[Evidence]]) -> tuple[tuple[Sentence, ...], list[Citation]]:

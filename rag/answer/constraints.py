@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rag.answer.features import Candidate
 from rag.answer.question import QuestionInfo, mentions
+from rag.lexicon.calendar import year_of
 from rag.text import sentence_spans
 
 
@@ -38,12 +39,12 @@ def constraint_share(info: QuestionInfo, cand: Candidate) -> float:
     if not wanted:
         return 1.0
     near = near_text(cand)
-    year = (cand.hit.date or "")[:4]
+    year = year_of(cand.hit.date)
     held = [mentions(e, near) or (e == year) for e in wanted]
     return sum(held) / len(held)
 
 
 def unmet(info: QuestionInfo, cand: Candidate) -> list[str]:
     """The question's names that do not hold near the candidate, for the reader: "not said of Kyrgyzstan"."""
-    near, year = near_text(cand), (cand.hit.date or "")[:4]
+    near, year = near_text(cand), year_of(cand.hit.date)
     return [e for e in names(info) if not (mentions(e, near) or e == year)]

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from rag.answer.reldates import resolve
-from rag.text import STOPWORDS, fold, stem, words
 
-MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+from rag.answer.reldates import resolve
+from rag.lexicon.calendar import MONTH, WEEKDAY, year_of
+from rag.lexicon.words import STOPWORDS, fold, stem, words
+
+MONTHS = MONTH + r"\.?"  # "Feb. 27"
+DAYS = WEEKDAY
 NUMWORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
             r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
             r"a hundred|hundreds|a thousand|thousands|dozens|a dozen|millions|half|a quarter|a third)")
@@ -222,7 +224,7 @@ def dated(span: str, date: str | None, keep: bool = False) -> str:
     if meant:
         return f"{span} ({meant})" if keep else meant
     bare = _PREPOSITION.sub("", span) if re.search(r"\d", span) else span
-    year = date[:4] if date and date[:4].isdigit() else None
+    year = year_of(date)
     if year and _DAY_MONTH.fullmatch(bare):
         return f"{bare}, {year}" if bare[-1].isdigit() else f"{bare} {year}"
     return bare

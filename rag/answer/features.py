@@ -15,8 +15,8 @@ import numpy as np
 
 from rag.answer.facts import holds, known
 from rag.answer.question import QuestionInfo, mentions
+from rag.lexicon.words import content_terms, content_words, stem, terms
 from rag.records import Hit
-from rag.text import content_terms, stem, words
 
 NAMES = ("sim", "sim_gap", "hit", "hit_gap", "cov_sent", "cov_ctx", "ent_sent", "ent_article", "holds",
          "lead", "early", "novelty", "length", "miss_sent", "miss_ctx", "type_miss")
@@ -35,14 +35,15 @@ class Candidate:
 
 
 def weights(info: QuestionInfo, idf: Callable[[str], float]) -> dict[str, float]:
-    """IDF weight of each content word of the question (stemmed)."""
-    return {t: idf(t) for t in info.terms}
+    """IDF weight of each content word of the question, by its stem. The index is asked about the
+    word, not its stem: it stems what it is given, and a stem stemmed again may be no term at all."""
+    return {stem(w): idf(w) for w in content_words(info.text)}
 
 
 @lru_cache(maxsize=4096)
 def _stems(text: str) -> frozenset[str]:
     # A chunk is read by each of its sentences' features: stemmed once per text.
-    return frozenset(stem(w) for w in words(text))
+    return frozenset(terms(text))
 
 
 def coverage(wts: dict[str, float], text: str) -> float:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.text import STOPWORDS, content_terms, fold, words
+from rag.lexicon.words import STOPWORDS, content_terms, fold, words
 
 _WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old| far| big| large)?|by how (?:much|many)|(?:in|for|from|to) how many|(?:in|on|at|by|from|for|to) (?:which|what) \w+)"
 _MONEY = r"\b(money|cost|costs|price|paid|pay|raise|raised|spend|spent|worth|fund|funds|budget|fine|fined|salary|compensation)\b"

@@ -8,7 +8,7 @@ import unicodedata
 from typing import Callable
 
 from rag.errors import InputError
-from rag.text import QUESTION_WORDS, STOPWORDS, words
+from rag.lexicon.words import QUESTION_WORDS, STOPWORDS, words
 
 MAX_QUESTION_CHARS = 4000
 

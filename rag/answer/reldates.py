@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from rag.dates import MONTH_NAMES
+from rag.lexicon.calendar import MONTH_NAMES, WEEKDAYS, When
 
-_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _EXPR = re.compile(r"\b(?:(last|next|this|earlier this) )?(yesterday|today|tonight|overnight|night|week|month|year|"
-                   + "|".join(_DAYS) + r")\b(?: (morning|afternoon|evening|night))?", re.I)
-NOTE = re.compile(r" \[(?:week of )?(?:\d{1,2} )?(?:[A-Z][a-z]+ )?(?:\d{4}|[A-Z][a-z]+)\]")
+                   + "|".join(WEEKDAYS) + r")\b(?: (morning|afternoon|evening|night))?", re.I)
+_NAMED = "|".join(MONTH_NAMES)
+NOTE = re.compile(rf" \[(?:week of )?(?:\d{{1,2}} )?(?:(?:{_NAMED}) )?(?:\d{{4}}|{_NAMED})\]")
 
 
 def strip_notes(text: str) -> str:
@@ -47,7 +47,7 @@ def annotate(sentence: str, article_date: str | None) -> tuple[str, list[str]]:
 def _relative(m: re.Match) -> bool:
     word = m.group(2).lower()
     # "night", "week", "month" and "year" alone ("a year") are durations, not dates.
-    return word in ("yesterday", "today", "tonight", "overnight") or word in _DAYS or bool(m.group(1))
+    return word in ("yesterday", "today", "tonight", "overnight") or word in WEEKDAYS or bool(m.group(1))
 
 
 def resolve(expr: str, article_date: str | None) -> str | None:
@@ -64,10 +64,10 @@ def resolve(expr: str, article_date: str | None) -> str | None:
         target = day
     elif word == "yesterday" or (word == "night" and mod == "last"):
         target = day - timedelta(days=1)
-    elif word in _DAYS:
-        delta = (day.weekday() - _DAYS.index(word)) % 7
+    elif word in WEEKDAYS:
+        delta = (day.weekday() - WEEKDAYS.index(word)) % 7
         if mod == "next":
-            target = day + timedelta(days=(_DAYS.index(word) - day.weekday()) % 7 or 7)
+            target = day + timedelta(days=(WEEKDAYS.index(word) - day.weekday()) % 7 or 7)
         else:
             target = day - timedelta(days=delta or (7 if mod == "last" else 0))
         if not has_year:
@@ -92,14 +92,8 @@ def _period(mod: str, word: str, day: date, has_year: bool) -> str | None:
 
 
 def _parse(iso: str | None) -> tuple[date, bool] | None:
-    """(date, whether the year is known), for dates precise to the day; None otherwise."""
-    if not iso:
-        return None
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})|--(\d{2})-(\d{2})|(\d{4})-(\d{2})|(\d{4})", iso)
-    if not m:
-        return None
-    if m.group(1):
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), True
-    if m.group(4):
-        return date(2000, int(m.group(4)), int(m.group(5))), False  # a leap year, so 29 February parses
-    return None  # month or year precision: too coarse for any relative expression we resolve
+    """(date, whether the year is known), for dates precise to the day; None otherwise: a month or a
+    year is too coarse for any relative expression we resolve."""
+    when = When.parse(iso)
+    day = when.on() if when else None
+    return (day, when.year is not None) if day else None

@@ -15,7 +15,7 @@ from typing import Sequence
 from rag.answer.entities import Entity
 from rag.answer.facts import (DAYS, FINDERS, MONTHS, NUMWORD, Span, asked, best, counted_noun, dated, near_question, trim,
                               with_noun)
-from rag.text import fold, stem
+from rag.lexicon.words import fold, stem
 
 
 def typed_span(kind: str | None, sentence: str, question: str, date: str | None, ents: Sequence[Entity]) -> Span | None:

@@ -4,44 +4,31 @@ Our own rather than llama-index's BM25Retriever (bm25s): that one can only be re
 keeps every chunk's text and metadata in memory, and filters by looping over the corpus in
 Python. Here an ingest tokenizes only the chunks it added, deletions are tombstones, postings
 live in numpy segments (a small one for recent additions, merged into the main one when it grows),
-and texts stay in Chroma. Scoring is BM25 (Lucene variant, k1=1.5, b=0.75), with bm25s's English
-stop words and the Snowball stemmer, as before.
+and texts stay in Chroma. Scoring is BM25 (Lucene variant, k1=1.5, b=0.75) over the lexicon's
+terms (rag.lexicon.words.terms): the ranker weighs a question's words by this index's IDF, so both
+must read "21,000" and "O'Neill" alike. The index on disk names the terms' version it holds.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 import shutil
 import tempfile
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from rag.lexicon.words import TERMS_VERSION
+from rag.lexicon.words import terms as index_terms
+
 K1, B = 1.5, 0.75
-_WORD = re.compile(r"(?u)\b\w\w+\b")
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return Stemmer.Stemmer("english"), frozenset(STOPWORDS_EN)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased words, stop words dropped, stemmed."""
-    stemmer, stop = _stemmer()
-    return stemmer.stemWords([w for w in _WORD.findall(text.lower()) if w not in stop])
 
 
 def stem_of(word: str) -> str:
-    """The one index term a question word is looked up as (its first stem, or itself)."""
-    return (tokenize(word) or [word.lower()])[0]
+    """The one index term a question word is looked up as (its first term, or itself)."""
+    return (index_terms(word) or [word.lower()])[0]
 
 
 class Postings:
@@ -61,7 +48,7 @@ class Postings:
         terms, rows, tfs, lengths = [], [], [], []
         for offset, text in enumerate(texts):
             counts: dict[int, int] = {}
-            words = tokenize(text)
+            words = index_terms(text)
             for w in words:
                 t = self.vocab.setdefault(w, len(self.vocab))
                 counts[t] = counts.get(t, 0) + 1
@@ -125,7 +112,7 @@ class Postings:
         if not self.alive.any():
             return out
         avgdl = max(float(self.lengths[self.alive].mean()), 1.0)
-        for term in set(tokenize(question)):
+        for term in set(index_terms(question)):
             rows, tfs = self.postings(term)
             if rows.size:
                 norm = tfs + K1 * (1 - B + B * self.lengths[rows] / avgdl)
@@ -181,9 +168,10 @@ class Bm25Index:
     def stored_revision(self) -> str | None:
         """The store revision the index on disk was written for (None: no index on disk)."""
         try:
-            return json.loads((self.folder / "bm25.json").read_text())["revision"]
-        except (OSError, ValueError, KeyError):
+            meta = json.loads((self.folder / "bm25.json").read_text())
+        except (OSError, ValueError):
             return None
+        return meta.get("revision") if meta.get("terms") == TERMS_VERSION else None  # other terms: not this index
 
     @property
     def state(self) -> Postings:
@@ -210,6 +198,8 @@ class Bm25Index:
 def _read(folder: Path) -> tuple[Postings, str | None]:
     try:
         meta = json.loads((folder / "bm25.json").read_text())
+        if meta.get("terms") != TERMS_VERSION:  # built with other terms: rebuilt from the store, never searched
+            return Postings(), None
         with np.load(folder / "bm25.npz") as npz:  # each npz[...] reads the file again: read once
             arrays = {k: npz[k] for k in ("lengths", "alive", "indptr", "rows", "tfs")}
     except (OSError, ValueError, KeyError):
@@ -232,6 +222,7 @@ def _write(folder: Path, state: Postings, revision: str) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".tmp-", dir=folder.parent))
     np.savez(tmp / "bm25.npz", lengths=state.lengths, alive=state.alive, indptr=indptr, rows=rows, tfs=tfs)
     vocab = sorted(state.vocab, key=state.vocab.get)
-    (tmp / "bm25.json").write_text(json.dumps({"revision": revision, "ids": state.ids, "vocab": vocab}))
+    (tmp / "bm25.json").write_text(json.dumps({"terms": TERMS_VERSION, "revision": revision, "ids": state.ids,
+                                                 "vocab": vocab}))
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)

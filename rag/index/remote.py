@@ -19,7 +19,8 @@ log = logging.getLogger("rag.index")
 
 
 def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses: traffic that never leaves this machine."""
+    """True for localhost (any case: host names are) and loopback addresses: traffic that never leaves
+    this machine. The web chat's access rules ask this too (rag.web.access)."""
     if host.lower() == "localhost":
         return True
     try:

@@ -7,13 +7,14 @@ import re
 from rag.dates import find_publication_date
 from rag.ingest.clean import clean_text, find_title, split_lines
 from rag.ingest.load import LoadedFile
+from rag.lexicon.calendar import MONTH
 from rag.outlets import fold
 from rag.records import Article
 
 _PUBLISHER_RULES = [
     re.compile(r"^publisher\s*:?\s+(.{2,80})$", re.I),
     re.compile(r"^\[?\s*source\s*:\s*([^,\]]{2,60})", re.I),
-    re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*\(([^)]{2,40})\)\s*[-–—]"),
+    re.compile(rf"^[A-Z][A-Za-z .'-]{{1,40}},\s+{MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s*\(([^)]{{2,40}})\)\s*[-–—]"),  # a dateline
     re.compile(r"^(?:based on materials (?:from|of)|with reporting by)\s+([^,.;]{2,60})", re.I),
     re.compile(r"(?:©|\(c\)|copyright)\s*(?:\(c\)\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?[,.]?\s*)?([A-Z][\w&'-]*(?:\s[A-Z][\w&'-]*){0,5})", re.I),
 ]

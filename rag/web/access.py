@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 from rag.answer.answerers import configured as answerers  # noqa: F401 - the chat offers these
 from rag.errors import ConfigError, InputError
+from rag.index.remote import is_loopback  # one test of "this machine only", for the chat and the store
 from rag.settings import Settings
 
 DEFAULT_USER = "newsrag"
@@ -17,15 +17,6 @@ BLANK = "is empty or blank: a login needs a password"  # said alike of the varia
 class Access:
     login: tuple[str, str] | None  # (user, password) the chat asks for, or None
     summary: str  # what the server exposes, printed at start (never the password)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def password(settings: Settings) -> str | None:

@@ -21,8 +21,10 @@ import threading
 from dataclasses import dataclass
 
 from rag.errors import RagError
+from rag.lexicon.numbers import quantities
+from rag.lexicon.words import STOPWORDS, words
 from rag.records import ANSWERED, AskOptions
-from rag.text import STOPWORDS, quantities, sentence_spans, words
+from rag.text import sentence_spans
 
 SHOWN = 3  # examples on an empty chat
 ASKS = 30  # questions asked at most to find them (about 30 ms each offline)

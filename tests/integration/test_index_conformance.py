@@ -386,9 +386,6 @@ def test_keyword_search_with_numbers_and_apostrophes(backend):
     assert index.idf("21,000") == pytest.approx(np.log((n - 2 + 0.5) / (2 + 0.5) + 1.0))  # "21" is in two chunks
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "shared by both implementations, not a disagreement: rag/index/keyword.py's tokenizer keeps words of two "
-    "or more characters (_WORD), so '7,000' is searched as '000' alone and any ',000' figure matches it as well"))
 def test_a_number_alone_finds_the_article_with_that_number_first(backend):
     write(backend.index, DATED + NEWS)
     assert sources(backend.index.keyword("7,000", QUERY, 10)) == ["troops.txt"]

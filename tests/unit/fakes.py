@@ -11,7 +11,7 @@ from rag.embed import CachedEmbedder
 from rag.index.memory import MemoryIndex
 from rag.service import Rag
 from rag.settings import load_settings
-from rag.text import stem, words
+from rag.lexicon.words import stem, words
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

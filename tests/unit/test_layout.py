@@ -17,6 +17,7 @@ LAYERS = [
     {"records", "settings", "text", "outlets"},
     {"dates"},  # records name a date's precision
     {"registry"},  # where answerers, readers and indexes plug in
+    {"lexicon"},  # words, terms, numbers, month and weekday names: read alike by every part above
     {"errors"},
 ]
 
