@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rag.dates import precision_of
+from rag.lexicon.dates import precision_of
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ArticleSummary:
     publisher: str  # as the article spells it
     date: str
     chunks: int
-    outlet: str = ""  # the outlet that spelling names (rag.outlets), filled in by the service
+    outlet: str = ""  # the outlet that spelling names (rag.lexicon.outlets), filled in by the service
 
 
 @dataclass(frozen=True)

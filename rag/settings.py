@@ -9,12 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from rag.errors import ConfigError
 
@@ -62,7 +57,7 @@ class Settings(BaseSettings):
     web_password_file: Path | None = Field(None, description="File whose first line is the web chat login password.")
     no_auth: bool = Field(False, description="Serve on a non-loopback host without a login (`rag serve --no-auth`); refused otherwise.")
     read_only: bool = Field(False, description="Web chat without upload, delete and re-index, in the page and in its API (`rag serve --read-only`); for shared deployments.")
-    outlet_aliases: Path | None = Field(None, description="A TOML file of outlet spellings to treat as one outlet, added to rag/outlets.toml (e.g. \"TASS\" = [\"ITAR-TASS\"]).")
+    outlet_aliases: Path | None = Field(None, description="A TOML file of outlet spellings to treat as one outlet, added to rag/lexicon/outlets.toml (e.g. \"TASS\" = [\"ITAR-TASS\"]).")
     upload_dir: Path = Field(Path("uploads"), description="Where articles uploaded in the web chat are kept.")
     queue_size: int = Field(100, ge=1, le=10000, description="Web chat requests that may wait (50 users at once are all answered); more are told the server is busy.")
     concurrency: int = Field(8, ge=1, le=256, description="Web chat answers computed at once.")

@@ -108,8 +108,8 @@ def snapshot(index: Path, env: dict) -> dict:
 def _snapshot_here(index: Path) -> dict:
     from collections import Counter
 
-    from rag.settings import load_settings
     from rag.service import Rag
+    from rag.settings import load_settings
 
     rag = Rag(load_settings(index_dir=index))
     chunks = rag.index.store.chunks.get(include=["metadatas", "embeddings"])

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from rag.answer.injection import InstructionModel  # noqa: E402
 from rag.embed import make_embedder  # noqa: E402
+from rag.lexicon.sentences import sentence_spans  # noqa: E402
 from rag.settings import DEFAULT_MODEL  # noqa: E402
-from rag.text import sentence_spans  # noqa: E402
 
 MAX_FPR = 0.03
 CS = (3.0, 10.0, 30.0)

@@ -24,11 +24,18 @@ from sklearn.metrics import roc_auc_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.eval.gold import load_gold  # noqa: E402
-from rag.eval.metrics import has_fact  # noqa: E402
 from rag.answer.features import NAMES  # noqa: E402
 from rag.answer.question import analyze, parts  # noqa: E402
-from rag.answer.rank import ANSWER_NAMES, ASSERT_NAMES, WEIGHTS, answer_features, assert_features, read  # noqa: E402
+from rag.answer.rank import (  # noqa: E402
+    ANSWER_NAMES,
+    ASSERT_NAMES,
+    WEIGHTS,
+    answer_features,
+    assert_features,
+    read,
+)
+from rag.eval.gold import load_gold  # noqa: E402
+from rag.eval.metrics import has_fact  # noqa: E402
 from rag.records import AskOptions  # noqa: E402
 from rag.service import Rag  # noqa: E402
 from rag.settings import load_settings  # noqa: E402

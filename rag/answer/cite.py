@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from rag.answer.reldates import date_notes
 from rag.lexicon.calendar import year_of
+from rag.lexicon.sentences import balance_quotes
 from rag.records import Citation, Hit, Sentence
-from rag.text import balance_quotes
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from rag.answer.features import Candidate
 from rag.answer.question import QuestionInfo, mentions
 from rag.lexicon.calendar import year_of
-from rag.text import sentence_spans
+from rag.lexicon.sentences import sentence_spans
 
 
 def near_text(cand: Candidate) -> str:

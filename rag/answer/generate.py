@@ -20,8 +20,8 @@ from rag.answer.llm import Backend
 from rag.answer.rank import PartRanking
 from rag.answer.verify import from_text, support_score
 from rag.errors import BackendError
+from rag.lexicon.sentences import sentence_spans
 from rag.records import ANSWERED, Answer, Hit
-from rag.text import sentence_spans
 
 NOT_FOUND = "NOT IN SOURCES"
 SYSTEM = (

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from rag.text import is_instruction, sentence_spans
+from rag.lexicon.sentences import is_instruction, sentence_spans
 
 WEIGHTS = Path(__file__).with_name("injection.json")
 Screen = Callable[[list[str]], list[bool]]

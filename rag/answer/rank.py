@@ -24,8 +24,8 @@ from rag.answer.injection import flagged
 from rag.answer.question import QuestionInfo, analyze, parts
 from rag.answer.spans import typed_span
 from rag.embed import Embedder
+from rag.lexicon.sentences import sentence_spans
 from rag.records import Hit
-from rag.text import sentence_spans
 
 WEIGHTS = Path(__file__).with_name("ranker.json")
 SHORTLIST = 16  # sentences embedded per question; the rest are ranked out by the cheap first stage

@@ -13,8 +13,20 @@ import re
 from typing import Sequence
 
 from rag.answer.entities import Entity
-from rag.answer.facts import (DAYS, FINDERS, MONTHS, NUMWORD, Span, asked, best, counted_noun, dated, near_question, trim,
-                              with_noun)
+from rag.answer.facts import (
+    DAYS,
+    FINDERS,
+    MONTHS,
+    NUMWORD,
+    Span,
+    asked,
+    best,
+    counted_noun,
+    dated,
+    near_question,
+    trim,
+    with_noun,
+)
 from rag.lexicon.words import fold, stem
 
 

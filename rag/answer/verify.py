@@ -15,9 +15,9 @@ import numpy as np
 from rag.answer.cite import plain_text, split_lead
 from rag.answer.injection import Screen, without_instructions
 from rag.lexicon.numbers import numbers, quantities
+from rag.lexicon.sentences import sentence_spans
 from rag.lexicon.words import content_terms, negated
 from rag.records import ANSWERED, PASSAGES, Answer, Sentence
-from rag.text import sentence_spans
 
 SUPPORT_THRESHOLD = 0.6
 INSTRUCTION_NOTICE = ("a sentence of this answer rests only on instruction-like text planted in a source "

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from rag.cli.common import ConfigOpt, _rag, echo, echo_json, friendly, say
-from rag.dates import human_date, precision_of
 from rag.errors import InputError
-from rag.outlets import outlet
+from rag.lexicon.dates import human_date, precision_of
+from rag.lexicon.outlets import outlet
 from rag.records import Article, ArticleSummary
 
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON (dates as ISO 8601, with their precision).")]

@@ -9,25 +9,15 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from rag.cli.common import (
-    ConfigOpt,
-    _progress,
-    _rag,
-    echo,
-    echo_json,
-    friendly,
-    say,
-    show_error,
-    terminal_safe,
-)
-from rag.cli.corpus import articles, show
-from rag.cli.plugins import plugins
-from rag.cli.eval import eval_app
 from rag.answer.answerers import ANSWERERS
+from rag.cli.common import ConfigOpt, _progress, _rag, echo, echo_json, friendly, say, show_error, terminal_safe
+from rag.cli.corpus import articles, show
+from rag.cli.eval import eval_app
+from rag.cli.plugins import plugins
 from rag.errors import RagError
 from rag.ingest.readers import listing
 from rag.records import AskOptions, Filters, answer_record
-from rag.render import answer_text
+from rag.service.render import answer_text
 from rag.settings import load_settings
 
 app = typer.Typer(
@@ -173,7 +163,7 @@ def batch(
     """Answer a file of questions, one JSON line per answer (reruns resume).
 
     Example: rag batch questions.csv -o answers.jsonl"""
-    from rag.batch import read_questions, run_batch, shard
+    from rag.service.batch import read_questions, run_batch, shard
 
     rag = _rag(config, llm=llm)
     rows, problems = read_questions(questions)

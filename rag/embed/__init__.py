@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag.embed.base import CachedEmbedder, Embedder, resolve_model_path
+# Both import their runtime on first use: onnxruntime is not loaded by a torch process, nor torch by an onnx one.
+from rag.embed.onnx_model import OnnxEmbedder
+from rag.embed.sentence_transformer import SentenceTransformerEmbedder
 
 __all__ = ["CachedEmbedder", "Embedder", "make_embedder", "resolve_model_path"]
 
@@ -12,10 +15,5 @@ __all__ = ["CachedEmbedder", "Embedder", "make_embedder", "resolve_model_path"]
 def make_embedder(name: str, backend: str, batch_size: int, cache_dir: Path) -> CachedEmbedder:
     """The embedder for a backend: torch, onnx or onnx-int8 (exported once into `cache_dir`)."""
     if backend == "torch":
-        from rag.embed.sentence_transformer import SentenceTransformerEmbedder
-
         return SentenceTransformerEmbedder(name, batch_size)
-    # Imported on demand: onnxruntime is not loaded by a torch process, nor torch by an onnx one.
-    from rag.embed.onnx_model import OnnxEmbedder
-
     return OnnxEmbedder(name, batch_size, quantized=backend == "onnx-int8", cache_dir=cache_dir)

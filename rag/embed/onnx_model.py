@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.embed.base import CachedEmbedder, resolve_model_path
+from rag.embed.sentence_transformer import _load  # torch itself loads only for the one-time export
 from rag.errors import ConfigError
 
 _lock = threading.Lock()
@@ -73,8 +74,6 @@ def export(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
 
 def _export_fp32(model_dir: Path, target: Path) -> None:
     import torch
-
-    from rag.embed.sentence_transformer import _load  # torch only for the one-time export
 
     bert = _load(str(model_dir))[0].auto_model.eval()
 
@@ -179,8 +178,12 @@ class OnnxEmbedder(CachedEmbedder):
         """Vectors straight from the model (no cache); batches of similar length waste no padding."""
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), self.batch_size):
-            picked = order[start:start + self.batch_size]
+        # int8 quantizes each batch's activations with one scale, so a text's vector depended on its
+        # batch-mates (cosine 0.979 with itself alone), and answers on what was asked before: one at
+        # a time, a text always gets the same vector (416 sentences/s against 499 batched; chunks faster).
+        step = 1 if self.quantized else self.batch_size
+        for start in range(0, len(texts), step):
+            picked = order[start:start + step]
             out[picked] = self._batch([texts[i] for i in picked])
         return out
 

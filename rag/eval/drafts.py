@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator
 
+from rag.lexicon.sentences import sentence_spans
 from rag.records import Article, Chunk
-from rag.text import sentence_spans
 
 _QUANTITY = re.compile(r"(?<!No\. )\b(?:about |some |up to |more than |nearly |over )?(\d{1,3}(?:,\d{3})+|\d+)\s+([a-z][a-z-]*(?:s|men|people)(?: [a-z-]+)*?)\b(?= (?:from|were|are|was|is|of|in|at|to|had|have|will)\b)")
 _YEAR = re.compile(r"\bin ((?:19|20)\d{2})\b")

@@ -6,9 +6,10 @@ import json
 from contextlib import contextmanager
 from pathlib import Path
 
+from rag.errors import InputError
 from rag.eval.metrics import bootstrap_delta
 from rag.eval.outcomes import risk_coverage
-from rag.eval.run import ANSWER_KEYS, RETRIEVAL_KEYS, summarize, tradeoff, wrong_answers
+from rag.eval.run import ANSWER_KEYS, RETRIEVAL_KEYS, evaluate, summarize, tradeoff, wrong_answers
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
 LOWER_IS_BETTER = ("false_decline",)  # shares where lower is better: never drawn among the others
@@ -82,8 +83,6 @@ def _wrong_lines(wrong: list[dict]) -> list[str]:
 def eval_report(rag, gold: list, folder: Path, progress=None, judge=None) -> dict:
     """Answer every gold question with `rag` and write the run's report under `folder` (as the
     CLI and the web chat's Eval tab both do); returns the summary."""
-    from rag.eval.run import evaluate
-
     rows = evaluate(rag, gold, progress, judge)
     summary = summarize(rows)
     write_run(folder, rows, summary, rag.settings.model_dump(mode="json"), gold)
@@ -153,8 +152,6 @@ def compare_runs(a: Path, b: Path) -> dict:
 
 
 def _load_rows(folder: Path) -> dict[str, dict]:
-    from rag.errors import InputError
-
     path = folder / "results.jsonl"
     if not path.is_file():
         raise InputError(f"{folder}: not an eval run (no results.jsonl)")

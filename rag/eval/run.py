@@ -12,7 +12,6 @@ from typing import Callable
 from rag.answer.verify import SUPPORT_THRESHOLD, is_supported, support_score
 from rag.errors import InputError
 from rag.eval.gold import GoldItem, load_gold
-from rag.eval.outcomes import assertion_metrics
 from rag.eval.metrics import (
     covered,
     has_fact,
@@ -26,6 +25,7 @@ from rag.eval.metrics import (
     token_f1,
     unique_in_order,
 )
+from rag.eval.outcomes import assertion_metrics
 from rag.records import Answer, AskOptions
 from rag.service import Rag
 from rag.settings import Settings

@@ -9,6 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.index import Index
+from rag.index.chroma_index import ChromaIndex  # chromadb itself loads when a ChromaIndex first connects
+from rag.index.memory import MemoryIndex
+from rag.index.place import Place
 from rag.registry import Registry
 from rag.settings import Settings
 
@@ -21,16 +24,11 @@ class IndexKind:
 
 
 def _chroma(settings: Settings) -> Index:
-    from rag.index.chroma_index import ChromaIndex  # chromadb loads only for the index that uses it
-    from rag.index.place import Place
-
     return ChromaIndex(Place(settings.index_dir, settings.collection, settings.chroma_url, settings.chroma_token,
                              settings.chroma_allow_http))
 
 
 def _memory(settings: Settings) -> Index:
-    from rag.index.memory import MemoryIndex
-
     return MemoryIndex()
 
 

@@ -4,9 +4,9 @@ what it was built from. ChromaIndex.diagnose and ChromaIndex.repair call these f
 from __future__ import annotations
 
 import shutil
-from collections import Counter
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 

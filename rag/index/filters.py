@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from functools import lru_cache
 
-from rag.dates import date_bounds, parse_iso_prefix
+from rag.lexicon.dates import date_bounds, parse_iso_prefix
 from rag.records import Filters
 
 

@@ -11,11 +11,11 @@ from typing import Iterator
 
 import numpy as np
 
-from rag.dates import date_bounds
 from rag.errors import IndexMismatchError
 from rag.index.filters import bounds
 from rag.index.keyword import Postings, stem_of
 from rag.index.manifest import mismatch
+from rag.lexicon.dates import date_bounds
 from rag.records import Article, ArticleSummary, Chunk, Filters, Finding, Hit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rag.dates import date_bounds
+from rag.lexicon.dates import date_bounds
 from rag.records import Article, Chunk, Hit
 
 

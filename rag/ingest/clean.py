@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.dates import is_date_line
+from rag.lexicon.dates import is_date_line
 
 _BOILERPLATE = re.compile(
     r"^(?:"

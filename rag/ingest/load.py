@@ -12,7 +12,6 @@ from rag.errors import LoadError
 from rag.ingest.readers import content_hash, kind_of, parse
 
 
-
 @dataclass(frozen=True)
 class SourceFile:
     path: Path  # absolute

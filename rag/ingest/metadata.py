@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from rag.dates import find_publication_date
 from rag.ingest.clean import clean_text, find_title, split_lines
 from rag.ingest.load import LoadedFile
 from rag.lexicon.calendar import MONTH
-from rag.outlets import fold
+from rag.lexicon.dates import find_publication_date
+from rag.lexicon.outlets import fold
 from rag.records import Article
 
 _PUBLISHER_RULES = [

@@ -13,10 +13,12 @@ from rag.errors import BackendError, ConfigError, RagError
 from rag.records import Answer, AskOptions, Filters
 from rag.retrieve.hybrid import MODES
 from rag.service import MAX_QUESTION_CHARS, Rag, printable
+from rag.service.render import conversation_markdown, conversation_records
 from rag.settings import Settings
 from rag.web.access import access, answerers, offered
 from rag.web.evaltab import EVAL_CSS, eval_tab
 from rag.web.examples import SHOWN, Examples
+from rag.web.guard import KnownEndpoints, LoginLimit, RefuseRemoteFiles, RefuseUploads
 from rag.web.render import CSS, JS, esc, pending_html, transcript, turns_html, wrap
 from rag.web.scratch import scratch_folder
 from rag.web.tabs import batch_tab, corpus_tab
@@ -88,8 +90,6 @@ def exports(turns: list[Answer]) -> tuple:
 
 def export_files(turns: list[Answer]) -> tuple[str, str]:
     """The conversation as Markdown and JSON files for download."""
-    from rag.render import conversation_markdown, conversation_records
-
     folder = scratch_folder("export-")
     (folder / "conversation.md").write_text(conversation_markdown(turns), encoding="utf-8")
     (folder / "conversation.json").write_text(json.dumps(conversation_records(turns), ensure_ascii=False, indent=2))
@@ -204,8 +204,6 @@ def url_host(host: str) -> str:
 def guards(settings: Settings, demo, login: bool) -> list:
     """The ASGI middleware that refuses requests before Gradio sees them (rag/web/guard.py)."""
     from starlette.middleware import Middleware
-
-    from rag.web.guard import KnownEndpoints, LoginLimit, RefuseRemoteFiles, RefuseUploads
 
     # "predict" is Gradio's own route: its page calls /run/predict with a function's index in the body
     names = frozenset(fn.api_name for fn in demo.fns.values() if fn.api_name) | {"predict"}

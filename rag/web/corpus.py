@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.dates import human_date
+from rag.lexicon.dates import human_date
 from rag.records import ArticleSummary
 
 

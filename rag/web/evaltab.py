@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 
 from rag.errors import RagError
-from rag.eval.report import LOWER_IS_BETTER
+from rag.eval.gold import load_gold
+from rag.eval.report import LOWER_IS_BETTER, eval_report
+from rag.eval.run import wrong_answers
 from rag.web.render import esc
 from rag.web.scratch import scratch_folder
 from rag.web.tabs import _error, counted
@@ -113,10 +115,6 @@ def eval_tab(gr, rag) -> None:
         table = gr.Dataframe(headers=["metric", "value"], interactive=False, elem_id="eval-table")
 
     def run(progress=gr.Progress()):
-        from rag.eval.gold import load_gold
-        from rag.eval.report import eval_report
-        from rag.eval.run import wrong_answers
-
         start, step = counted(progress, "questions")
         folder = scratch_folder("eval-") / "web"
         try:

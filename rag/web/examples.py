@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from rag.errors import RagError
 from rag.lexicon.numbers import quantities
+from rag.lexicon.sentences import sentence_spans
 from rag.lexicon.words import STOPWORDS, words
 from rag.records import ANSWERED, AskOptions
-from rag.text import sentence_spans
 
 SHOWN = 3  # examples on an empty chat
 ASKS = 30  # questions asked at most to find them (about 30 ms each offline)

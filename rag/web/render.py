@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 import re
 
-from rag.dates import human_date
+from rag.lexicon.dates import human_date
 from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation
-from rag.render import CLOSEST_LABEL, PASSAGES_LABEL, sentence_words, years_note
+from rag.service.render import CLOSEST_LABEL, PASSAGES_LABEL, sentence_words, years_note
 
 CSS = """
 /* Gradio's bundled Source Sans Pro SemiBold (weight 600, every heading, button and label) holds only

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from rag.errors import RagError
 from rag.ingest.readers import listing, suffixes
+from rag.ingest.uploads import ingest_uploads
+from rag.service.batch import read_questions, run_batch
 from rag.web.corpus import corpus_rows, outlet_choices
 from rag.web.guard import forget_uploaded_copies
 from rag.web.render import esc
@@ -76,8 +78,6 @@ def _table_and_outlets(gr, rag) -> tuple:
 def _corpus_writes(gr, rag, writes, table, outlets, after=None) -> list:
     """Upload, delete (after a confirmation naming the article) and re-index; returns the
     components a refresh updates: table, message, article picker, outlets."""
-    from rag.ingest.uploads import ingest_uploads
-
     files = gr.File(file_count="multiple", file_types=list(suffixes()),
                     label=f"Add articles ({listing()})", elem_id="upload")
     add = gr.Button("Index uploaded files", variant="primary", elem_id="index-upload")
@@ -150,8 +150,6 @@ def _corpus_writes(gr, rag, writes, table, outlets, after=None) -> list:
 
 
 def batch_tab(gr, rag) -> None:
-    from rag.batch import read_questions, run_batch
-
     with gr.Tab("Batch", id="batch"):
         gr.Markdown("Upload questions (.jsonl with `question` and optional `id`, .csv with a `question` column, "
                     "or .txt with one a line); download one JSON answer record per line.")

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rag.cli.main import app
-from rag.render import CLOSEST_LABEL, PASSAGES_LABEL, answer_markdown, answer_text
+from rag.service.render import CLOSEST_LABEL, PASSAGES_LABEL, answer_markdown, answer_text
 
 runner = CliRunner()
 

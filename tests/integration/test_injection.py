@@ -12,8 +12,8 @@ from token_proxy import TokenProxy
 
 from rag.answer.injection import make_screen
 from rag.answer.verify import INSTRUCTION_NOTICE, from_text, verify
+from rag.lexicon.sentences import is_instruction
 from rag.records import Answer, Citation
-from rag.text import is_instruction
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "When will the new border post on the Pyanj river open?"

@@ -171,7 +171,7 @@ def test_a_failed_repair_leaves_the_answers_file_whole(tmp_path):
     out.write_text("".join(answer_line(i) for i in range(3000)) + '{"id": "q3000", "quest')
     before = out.read_bytes()
     limit = len(before) // 2  # writing more than half the file fails (ulimit -f)
-    script = ("import sys; from pathlib import Path; from rag.batch import answered_ids\n"
+    script = ("import sys; from pathlib import Path; from rag.service.batch import answered_ids\n"
               "try:\n    answered_ids(Path(sys.argv[1]))\nexcept Exception as exc:\n    print(exc)\n")
     done = subprocess.run([sys.executable, "-c", script, str(out)], capture_output=True, text=True, timeout=60,
                           preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
@@ -180,8 +180,8 @@ def test_a_failed_repair_leaves_the_answers_file_whole(tmp_path):
 
 
 def test_a_whole_last_answer_without_its_newline_is_kept_and_resumed(tmp_path):
-    from rag.batch import run_batch
     from rag.records import Answer
+    from rag.service.batch import run_batch
 
     out = tmp_path / "answers.jsonl"
     out.write_text(answer_line(1).rstrip("\n"))

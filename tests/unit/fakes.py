@@ -9,9 +9,9 @@ import numpy as np
 
 from rag.embed import CachedEmbedder
 from rag.index.memory import MemoryIndex
+from rag.lexicon.words import stem, words
 from rag.service import Rag
 from rag.settings import load_settings
-from rag.lexicon.words import stem, words
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from rag.batch import read_questions, run_batch
 from rag.errors import InputError
 from rag.records import Answer
+from rag.service.batch import read_questions, run_batch
 
 QUESTIONS = [("q1", "How many troops?"), ("q2", "Where is the base?")]
 

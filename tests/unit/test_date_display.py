@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.dates import human_date
+from rag.lexicon.dates import human_date
 from rag.records import Answer, ArticleSummary, Citation, answer_record
-from rag.render import answer_text
+from rag.service.render import answer_text
 from rag.web.corpus import corpus_rows
 from rag.web.render import transcript
 

@@ -10,14 +10,12 @@ RAG = Path(__file__).resolve().parents[2] / "rag"
 LAYERS = [
     {"cli", "web"},
     {"eval"},
-    {"service", "batch", "render"},
-    {"options"},  # asking options, checked against the answerers and the filters
+    {"service"},  # the façade, its asking options and plan, batch files, renderers
     {"answer", "retrieve", "ingest"},
     {"index", "embed"},
-    {"records", "settings", "text", "outlets"},
-    {"dates"},  # records name a date's precision
+    {"records", "settings"},
     {"registry"},  # where answerers, readers and indexes plug in
-    {"lexicon"},  # words, terms, numbers, month and weekday names: read alike by every part above
+    {"lexicon"},  # words, terms, numbers, dates, outlet names, sentences: read alike by every part above
     {"errors"},
 ]
 
@@ -68,3 +66,17 @@ def test_only_the_index_touches_chromadb():
 def test_every_module_is_under_300_lines():
     long = [str(p.relative_to(RAG)) for p in RAG.rglob("*.py") if len(p.read_text().splitlines()) > 300]
     assert long == []
+
+
+def test_at_most_four_modules_at_the_top_and_rag_imports_at_the_top_of_modules():
+    top = sorted(p.name for p in RAG.glob("*.py") if p.name != "__init__.py")
+    assert len(top) <= 4, top
+    inside = []  # an import of a rag module inside a function hides a dependency from this file's checks
+    for path in RAG.rglob("*.py"):
+        if path.relative_to(RAG).parts[0] == "cli":  # commands import on demand: `rag --help` stays fast
+            continue
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inside += [f"{path.relative_to(RAG)}:{n.lineno}" for n in ast.walk(fn)
+                           if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("rag")]
+    assert inside == []

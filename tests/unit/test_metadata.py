@@ -7,9 +7,9 @@ from helpers import CORPUS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag.dates import find_publication_date, parse_date
 from rag.ingest.load import SourceFile, load_file
 from rag.ingest.metadata import build_article
+from rag.lexicon.dates import find_publication_date, parse_date
 
 EXPECTED = {
     "000_7fcf803510b2e5fd.txt": ("Lavrov: Russia to help Tajikistan build a new border post on its border with Afghanistan",

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 from rag.errors import InputError
-from rag.outlets import PACKAGED, fold, load_aliases, outlet, same_outlet
+from rag.lexicon.outlets import PACKAGED, fold, load_aliases, outlet, same_outlet
 from rag.records import AskOptions, Filters
 
 STORED = {"Yonhap News Agency", "Radio Free Europe/Radio Liberty", "Radio Ozodi", "Itar-Tass", "TASS",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.errors import ConfigError, InputError
-from rag.outlets import load_aliases, outlet, same_outlet
+from rag.lexicon.outlets import load_aliases, outlet, same_outlet
 from rag.records import AskOptions, Filters
 from rag.web.corpus import outlet_choices
 
@@ -71,7 +71,7 @@ def test_the_web_corpus_table_shows_one_outlet_for_every_spelling():
     """Issue 24 #8: the Corpus tab showed TASS, Itar-Tass and Itar Tass as three outlets."""
     from dataclasses import replace
 
-    from rag.outlets import load_aliases, outlet
+    from rag.lexicon.outlets import load_aliases, outlet
     from rag.records import ArticleSummary
     from rag.web.corpus import corpus_rows
 

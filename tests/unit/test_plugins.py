@@ -8,9 +8,9 @@ from rag.answer.answerers import ANSWERERS, AnswererKind, configured
 from rag.cli.plugins import markdown_table
 from rag.errors import ConfigError, InputError
 from rag.ingest.readers import READERS, Reader, kind_of, suffixes
-from rag.options import check_options
 from rag.records import AskOptions
 from rag.registry import Registry
+from rag.service.options import check_options
 from rag.settings import Settings
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rag.answer.cite import Evidence, compose
+from rag.lexicon.sentences import as_quote, balance_quotes
 from rag.records import Chunk, Hit
-from rag.text import as_quote, balance_quotes
 
 QUOTE_TEXT = st.text(alphabet=st.sampled_from(list("ab .,“”\"’")), max_size=40)
 
@@ -49,7 +49,7 @@ def test_the_years_of_a_sentences_sources_follow_its_markers_never_inside_its_wo
     """Issue 24 #10: "(2017, 2021)" sat inside the quoted sentence."""
     from rag.answer.cite import plain_text
     from rag.records import Answer, Sentence
-    from rag.render import answer_markdown, body_text
+    from rag.service.render import answer_markdown, body_text
     from rag.web.render import transcript
 
     sentence = Sentence("About 7,000 troops are stationed there.", (1, 2), years=("2017", "2021"))

@@ -86,3 +86,13 @@ def test_the_readme_quality_table_is_the_reference_runs():
     defaults = json.loads((reference / "defaults" / "summary.json").read_text())["summary"]
     sample = json.loads((reference / "suite" / "sample" / "summary.json").read_text())["summary"]
     assert defaults["key_fact_accuracy"] == sample["key_fact_accuracy"]
+
+
+def test_the_readme_states_the_shipped_thresholds():
+    import json
+
+    shipped = json.loads((README.parent / "rag" / "answer" / "ranker.json").read_text())
+    text = README.read_text()
+    assert f"threshold chosen with the model, {shipped['threshold']:.2f})" in text
+    assert f"`rag/answer/ranker.json`, {shipped['threshold']:.2f})" in text
+    assert f"its threshold ({shipped['assert_threshold']:.2f}, chosen out of fold" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rag.records import Answer, Citation
-from rag.render import answer_text
+from rag.service.render import answer_text
 
 QUOTE = "The base holds 7,000 troops."
 CITE = Citation(marker=1, source="a.txt", title="Base", date="2017-02-27", publisher="TASS", chunk_id="c1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.errors import InputError
 from rag.lexicon.calendar import ISO, MONTH, WEEKDAY, When, month_number
 
 _MON = f"({MONTH})"
@@ -135,8 +136,6 @@ def date_bounds(iso: str | None, precision: str | None) -> tuple[int, int]:
 
 def parse_iso_prefix(value: str, field: str) -> tuple[str, str]:
     """'2017', '2017-02' or '2017-02-27' as (iso, precision); InputError naming `field` otherwise."""
-    from rag.errors import InputError
-
     when = When.parse(value.strip())
     if when is None or when.year is None:
         shaped = ISO.fullmatch(value.strip())  # the form of a date, but no day a calendar has

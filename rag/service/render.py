@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from rag.answer.cite import sentence_line, with_dates, years_note
-from rag.dates import human_date
-from rag.records import DECLINED, PASSAGES, Answer, Citation, Sentence
-from rag.text import as_quote, balance_quotes
+from rag.lexicon.dates import human_date
+from rag.lexicon.sentences import as_quote, balance_quotes
+from rag.records import DECLINED, PASSAGES, Answer, Citation, Sentence, answer_record
 
 
 def describe_source(c: Citation) -> str:
@@ -99,6 +99,4 @@ def conversation_markdown(turns: list[Answer]) -> str:
 
 def conversation_records(turns: list[Answer]) -> list[dict]:
     """A conversation as JSON-ready records (the `rag ask --json` format, one per turn)."""
-    from rag.records import answer_record
-
     return [answer_record(t) for t in turns]

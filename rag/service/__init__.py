@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from rag.answer.answerer import NO_PASSAGE, confidence, decline, declines
+from rag.answer.answerers import ANSWERERS, choose
 from rag.answer.conversation import Conversation, llm_rewriter, rewrite
 from rag.answer.generate import GenerativeAnswerer
-from rag.answer.answerers import ANSWERERS, choose
 from rag.answer.llm import Backend
 from rag.answer.rank import SentenceRanker, load_model
 from rag.answer.refusal import MAX_QUESTION_CHARS, clean_question, printable, refusal  # noqa: F401 - the web chat reads the limit here
@@ -25,10 +25,10 @@ from rag.ingest.ahead import Ahead, parse_ahead
 from rag.ingest.chunk import TOKENIZER
 from rag.ingest.pipeline import IngestReport, ingest_paths
 from rag.ingest.walk import discover
-from rag.options import Plan, check_options, no_match, pick
-from rag.outlets import load_aliases, outlet, same_outlet
+from rag.lexicon.outlets import load_aliases, outlet, same_outlet
 from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Filters, Finding, Hit, final
 from rag.retrieve.hybrid import ChunkRetriever, Retriever
+from rag.service.options import Plan, check_options, no_match, pick
 from rag.settings import Settings
 
 
