@@ -27,7 +27,7 @@ def rows() -> list[tuple[str, str, str, str]]:
 
 
 def markdown_table() -> str:
-    """The README's table of plug-in points (tests/unit/test_plugins.py keeps the two equal)."""
+    """The README's table of plug-in points (tests/unit/test_registries.py keeps the two equal)."""
     lines = ["| kind | name | what it is | from |", "|---|---|---|---|"]
     return "\n".join(lines + [f"| {k} | `{n}` | {w} | {o} |" for k, n, w, o in rows()])
 
