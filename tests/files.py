@@ -96,3 +96,18 @@ def write_bomb_pdf(path: Path, expands_to: int = 300_000_000) -> Path:
     out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(out)
     return path
+
+
+# Short stories dated at each precision (day, month, year, none) around the 2017 boundaries, for the
+# date-range tests of every index.
+DATED = {  # file: (the line that dates it, its one story)
+    "d2016-12-31.txt": ("Publication Date 31 December 2016", "The Zorbian council closed the old bridge for repairs."),
+    "d2017-01-01.txt": ("Publication Date 1 January 2017", "The Zorbian mint issued a new silver coin."),
+    "d2017-03-05.txt": ("Publication Date 5 March 2017", "Zorbian farmers planted barley early after a mild winter."),
+    "m2017-03.txt": ("Publication Date March 2017", "The Zorbian railway opened a branch line to the coast."),
+    "d2017-12-31.txt": ("Publication Date 31 December 2017", "Zorbian fishermen landed a record catch of herring."),
+    "y2017.txt": ("© 2017 Zorbia Wire", "The Zorbian choir toured three northern towns."),
+    "d2018-01-01.txt": ("Publication Date 1 January 2018", "The Zorbian post office raised the price of stamps."),
+    "undated.txt": ("", "The Zorbian museum acquired an ancient map."),
+}
+IN_2017 = {"d2017-01-01.txt", "d2017-03-05.txt", "m2017-03.txt", "d2017-12-31.txt", "y2017.txt"}

@@ -14,6 +14,7 @@ import math
 import shutil
 
 import pytest
+from files import DATED, IN_2017
 from helpers import CORPUS, make_rag
 from typer.testing import CliRunner
 
@@ -54,17 +55,6 @@ def test_a_reprint_does_not_crowd_the_top_k_and_its_copy_follows_to_be_cited(rep
     assert {h.chunk.source for h in copies} & {"reprint.txt", "004_d3314de6100c5788.txt"}  # still there to cite
 
 
-DATED = {  # file: (the line that dates it, its one story)
-    "d2016-12-31.txt": ("Publication Date 31 December 2016", "The Zorbian council closed the old bridge for repairs."),
-    "d2017-01-01.txt": ("Publication Date 1 January 2017", "The Zorbian mint issued a new silver coin."),
-    "d2017-03-05.txt": ("Publication Date 5 March 2017", "Zorbian farmers planted barley early after a mild winter."),
-    "m2017-03.txt": ("Publication Date March 2017", "The Zorbian railway opened a branch line to the coast."),
-    "d2017-12-31.txt": ("Publication Date 31 December 2017", "Zorbian fishermen landed a record catch of herring."),
-    "y2017.txt": ("© 2017 Zorbia Wire", "The Zorbian choir toured three northern towns."),
-    "d2018-01-01.txt": ("Publication Date 1 January 2018", "The Zorbian post office raised the price of stamps."),
-    "undated.txt": ("", "The Zorbian museum acquired an ancient map."),
-}
-IN_2017 = {"d2017-01-01.txt", "d2017-03-05.txt", "m2017-03.txt", "d2017-12-31.txt", "y2017.txt"}
 
 
 @pytest.fixture(scope="module")

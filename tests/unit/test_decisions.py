@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fakes import CORPUS, memory_rag
+from files import DATED, IN_2017
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -123,17 +124,6 @@ def test_the_retrievers_top_k_holds_no_reprint_of_itself_and_the_reprint_follows
 
 # --- Date bounds -------------------------------------------------------------------------------
 
-DATED = {  # file: (the line that dates it, its one story)
-    "d2016-12-31.txt": ("Publication Date 31 December 2016", "The Zorbian council closed the old bridge for repairs."),
-    "d2017-01-01.txt": ("Publication Date 1 January 2017", "The Zorbian mint issued a new silver coin."),
-    "d2017-03-05.txt": ("Publication Date 5 March 2017", "Zorbian farmers planted barley early after a mild winter."),
-    "m2017-03.txt": ("Publication Date March 2017", "The Zorbian railway opened a branch line to the coast."),
-    "d2017-12-31.txt": ("Publication Date 31 December 2017", "Zorbian fishermen landed a record catch of herring."),
-    "y2017.txt": ("© 2017 Zorbia Wire", "The Zorbian choir toured three northern towns."),
-    "d2018-01-01.txt": ("Publication Date 1 January 2018", "The Zorbian post office raised the price of stamps."),
-    "undated.txt": ("", "The Zorbian museum acquired an ancient map."),
-}
-IN_2017 = {"d2017-01-01.txt", "d2017-03-05.txt", "m2017-03.txt", "d2017-12-31.txt", "y2017.txt"}
 RANGES = [  # (since, until): the articles inside, the articles outside (one with a coarser date may be neither)
     (None, "2017", IN_2017 | {"d2016-12-31.txt"}, {"d2018-01-01.txt", "undated.txt"}),  # --until 2017
     ("2017", None, IN_2017 | {"d2018-01-01.txt"}, {"d2016-12-31.txt", "undated.txt"}),  # --since 2017
