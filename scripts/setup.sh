@@ -58,4 +58,4 @@ if [[ ",$extras," == *",test,"* ]] && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 # Export the embedding model to ONNX (and int8) now, so the first question does not wait for it.
-.venv/bin/python -m rag.embed.onnx_model
+.venv/bin/python -m rag.embed

@@ -200,13 +200,3 @@ class OnnxEmbedder(CachedEmbedder):
         if self.config["normalize"]:
             vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
         return vecs.astype(np.float32)
-
-
-if __name__ == "__main__":  # python -m rag.embed.onnx_model: export the configured model ahead of use
-    from rag.settings import load_settings
-
-    settings = load_settings()
-    if settings.embedding_backend != "torch":
-        model = resolve_model_path(settings.embedding_model)
-        path = export(model, settings.model_cache.expanduser(), settings.embedding_backend == "onnx-int8")
-        print(f"embedding model ready: {path}")

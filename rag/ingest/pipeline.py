@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -30,6 +31,7 @@ class IngestReport:
     pruned: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, the indexed copy it repeats)
     swept: list[str] = field(default_factory=list)  # sources an interrupted write had left half-stored
+    other_types: Counter = field(default_factory=Counter)  # suffix -> files in the folders no reader takes
     chunks_embedded: int = 0
     chunks_reused: int = 0
 
@@ -45,9 +47,13 @@ class IngestReport:
                 f"{self.chunks_embedded} chunks embedded, {self.chunks_reused} reused")
 
     def notes(self) -> list[tuple[str, str]]:
-        """(kind, line) for each file worth a word: "failed" (with its reason) or "skipped" (a copy)."""
+        """(kind, line) for each file worth a word: "failed" (with its reason) or "skipped" (a copy, or
+        files of a type no reader takes)."""
+        others = [("skipped", f"{n} file{'s' if n > 1 else ''} of type {suffix}: no reader takes it (`rag plugins` "
+                              "lists the readers; a plug-in can add one)") for suffix, n in sorted(self.other_types.items())]
         return ([("failed", f"{path}: {reason}") for path, reason in self.failed]
-                + [("skipped", f"{source}: same content as {original}, indexed once") for source, original in self.duplicates])
+                + [("skipped", f"{source}: same content as {original}, indexed once") for source, original in self.duplicates]
+                + others)
 
 
 BATCH_CHUNKS = 256  # chunks embedded per model call, across files: fuller, length-sorted batches
@@ -68,8 +74,9 @@ def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size
     `max_bytes` and other unusable files are reported, never fatal. Symbolic links inside the
     folders are refused unless `follow_links` (and then only those that stay inside the paths named).
     `ahead`: the files' hashes and parses, done before the write lock was taken (rag.ingest.ahead)."""
-    files, missing = discover(paths, follow_links)
-    report = IngestReport(failed=[(str(p), reason) for p, reason in missing])
+    report = IngestReport()
+    files, missing = discover(paths, follow_links, report.other_types)
+    report.failed += [(str(p), reason) for p, reason in missing]
     known = index.article_hashes()
     files, clashing = name_clashes(files, known)
     report.failed += clashing

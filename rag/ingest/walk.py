@@ -4,6 +4,7 @@ symbolic link. Side effects: none (reads folder listings)."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,14 +12,15 @@ from rag.ingest.load import SourceFile
 from rag.ingest.readers import suffixes
 
 LINK = "a symbolic link, not followed (pass --follow-symlinks to follow links that stay inside the folders named)"
-def discover(paths: list[Path], follow_links: bool = False) -> tuple[list[SourceFile], list[tuple[Path, str]]]:
+def discover(paths: list[Path], follow_links: bool = False,
+             others: Counter | None = None) -> tuple[list[SourceFile], list[tuple[Path, str]]]:
     """Files to ingest under `paths` (recursively), and the paths that cannot be used: named paths
     that do not exist, and symbolic links inside the folders (refused, or with `follow_links`
     refused when they lead outside every path named). A path named itself is used even when it is
-    a link: the user chose it."""
+    a link: the user chose it. `others` counts, by suffix, the files in the folders no reader takes."""
     found: list[SourceFile] = []
     named = [(given, given.expanduser().absolute()) for given in paths]
-    walk = _Walk([path.resolve() for _, path in named if path.exists()], follow_links)
+    walk = _Walk([path.resolve() for _, path in named if path.exists()], follow_links, others=others)
     for given, path in named:
         if path.is_dir():
             found.extend(SourceFile(f, path.resolve(), linked) for f, linked in walk.files(path.resolve()))
@@ -36,6 +38,7 @@ class _Walk:
     follow: bool
     refused: list[tuple[Path, str]] = field(default_factory=list)
     entered: set[Path] = field(default_factory=set)  # folders entered through a link, each once: a loop ends
+    others: Counter | None = None  # suffix -> files of a type no reader takes
 
     def files(self, top: Path, linked: bool = False) -> list[tuple[Path, bool]]:
         out: list[tuple[Path, bool]] = []
@@ -46,7 +49,11 @@ class _Walk:
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not self._link(here / d, out))
             for name in sorted(names):
                 p = here / name
-                if name.startswith(".") or p.suffix.lower() not in known or self._link(p, out):
+                if name.startswith(".") or self._link(p, out):
+                    continue
+                if p.suffix.lower() not in known:
+                    if self.others is not None and p.is_file():
+                        self.others[p.suffix.lower() or "(no suffix)"] += 1
                     continue
                 if p.is_file():
                     out.append((p, linked))

@@ -57,7 +57,7 @@ def test_the_readmes_reader_plugin_installs_and_ingests_newsletters(tmp_path):
     assert "picture.eml: no plain-text part in this e-mail" in ingested.stderr
     assert "1 added" in ingested.stdout
     shown = json.loads(rag("show", "letter.eml", "--json", site=site, index=tmp_path / "index").stdout)
-    assert (shown["title"], shown["date"]) == ("Border talks resume", "2021-03-02")
+    assert (shown["title"], shown["date"], shown["publisher"]) == ("Border talks resume", "2021-03-02", "Dushanbe Weekly")
     assert "agreed to meet again in April" in shown["text"]
 
     without = rag("ingest", str(corpus / "letter.eml"), site=tmp_path / "nothing", index=tmp_path / "index2")

@@ -80,3 +80,19 @@ def test_rows_whose_chunk_another_process_deleted_are_skipped_not_a_crash():
     meta = {"source": "a.txt", "ordinal": 0, "start": 0, "end": 5, "title": "T", "date": "", "publisher": ""}
     hits = hits_from(["c1", "c2", "c3"], ["alive", None, "alive"], [meta, None, None], [0.9, 0.8, 0.7])
     assert [h.chunk.id for h in hits] == ["c1"] and hits[0].score == 0.9
+
+
+def test_files_of_a_type_no_reader_takes_are_counted_and_named_not_failed(tmp_path):
+    import shutil
+
+    folder = tmp_path / "news"
+    shutil.copytree(CORPUS, folder)
+    (folder / "report.docx").write_bytes(b"PK\x03\x04 not read")
+    (folder / "photo.PNG").write_bytes(b"\x89PNG")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+    (folder / ".hidden.docx").write_bytes(b"PK")
+    report = memory_rag(tmp_path).ingest([folder])
+    assert report.ok and len(report.added) == 5  # an unknown type is no failure: the exit code stays 0
+    assert [line for kind, line in report.notes() if kind == "skipped"] == [
+        "2 files of type .docx: no reader takes it (`rag plugins` lists the readers; a plug-in can add one)",
+        "1 file of type .png: no reader takes it (`rag plugins` lists the readers; a plug-in can add one)"]

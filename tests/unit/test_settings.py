@@ -96,3 +96,14 @@ def test_the_readme_states_the_shipped_thresholds():
     assert f"threshold chosen with the model, {shipped['threshold']:.2f})" in text
     assert f"`rag/answer/ranker.json`, {shipped['threshold']:.2f})" in text
     assert f"its threshold ({shipped['assert_threshold']:.2f}, chosen out of fold" in text
+
+
+def test_the_readmes_answer_record_has_every_field_the_json_has():
+    import json
+    import re
+
+    from rag.records import Answer, answer_record
+
+    block = re.search(r"### The answer record.*?```json\n(.*?)```", README.read_text(), re.S).group(1)
+    shown = json.loads(block.replace("…", ""))
+    assert set(shown) == set(answer_record(Answer("q", "a", False)))
