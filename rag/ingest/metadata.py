@@ -7,7 +7,7 @@ import re
 from rag.ingest.clean import clean_text, find_title, split_lines
 from rag.ingest.load import LoadedFile
 from rag.lexicon.calendar import MONTH
-from rag.lexicon.dates import find_publication_date
+from rag.lexicon.dates import HEADER_LINES, find_publication_date, outlet_line
 from rag.lexicon.outlets import fold
 from rag.records import Article
 
@@ -21,8 +21,15 @@ _PUBLISHER_RULES = [
 
 
 def find_publisher(lines: list[str]) -> str | None:
-    """The outlet the text names, strongest rule first (a Publisher line, a source line, a dateline)."""
-    for rule in _PUBLISHER_RULES:
+    """The outlet the text names, strongest rule first: a Publisher line, a source line, a dateline,
+    a line of outlet and date under the headline ("Valley Courier, 3 March 2020"), then weaker ones."""
+    strong, weak = _PUBLISHER_RULES[:3], _PUBLISHER_RULES[3:]
+    outlets = (found[0] for line in lines[:HEADER_LINES] if (found := outlet_line(line)))
+    return _named_by(strong, lines) or next(outlets, None) or _named_by(weak, lines)
+
+
+def _named_by(rules: list[re.Pattern], lines: list[str]) -> str | None:
+    for rule in rules:
         for line in lines:
             m = rule.search(line)
             if m and (name := m.group(1).strip(" .,")):

@@ -23,13 +23,13 @@ _SOURCE = re.compile(r"^\s*\[?\s*source\s*:\s*(.+?)\]?\s*$", re.I)
 _DATELINE = re.compile(rf"^\s*[A-Z][A-Za-z .'-]{{1,40}},\s+({_MON}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:\(|[-–—])")
 _REPRINT = re.compile(r"\bpublished\s+on\s+(.+)$", re.I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\(c\)\s*)?(\d{4})(?:\s*[-–]\s*(\d{4}))?", re.I)
-_HEADER_LINES = 12
+HEADER_LINES = 12  # the lines a story's dateline, byline and source line stand in
 
 
 @dataclass(frozen=True)
 class FoundDate:
     when: When  # with its precision: day | month | year | month-day
-    evidence: str  # publication-line | source-line | dateline | html-meta | reprint-line | copyright
+    evidence: str  # publication-line | source-line | outlet-line | dateline | html-meta | reprint-line | copyright
 
     @property
     def iso(self) -> str:
@@ -69,15 +69,68 @@ def _when(groups: tuple[str, ...], order: str) -> When | None:
 
 
 def find_publication_date(lines: list[str], meta_date: str | None = None) -> FoundDate | None:
-    """Strongest date evidence in the article's lines; "Last updated"/"accessed" dates never count."""
+    """Strongest date evidence in the article's lines; "Last updated"/"accessed" dates never count.
+    A dateline without its year takes the year of the same day written in full elsewhere in the
+    article, else gives way to the date the page's metadata declares with its year."""
     usable = [ln for ln in lines if not _TRAP.search(ln)]
-    for finder in (_labeled, _source_line, _dateline, _standalone):
+    meta = find_date(meta_date) if meta_date else None
+    for finder in (_labeled, _source_line, _outlet_line, _dateline, _standalone):
         found = finder(usable)
+        if found and found.when.year is None:
+            found = _with_year(found, usable) or (FoundDate(meta, "html-meta") if meta and meta.year else found)
         if found:
             return found
-    if meta_date and (when := find_date(meta_date)):
-        return FoundDate(when, "html-meta")
+    if meta:
+        return FoundDate(meta, "html-meta")
     return _reprint(usable) or _copyright(usable)
+
+
+def _with_year(found: FoundDate, lines: list[str]) -> FoundDate | None:
+    """The yearless date, dated by the same month and day written with a year in the article."""
+    for line in lines:
+        for pattern, order in _FORMS[:3]:
+            for m in pattern.finditer(line):
+                when = _when(m.groups(), order)
+                if when and (when.month, when.day) == (found.when.month, found.when.day):
+                    return FoundDate(when, found.evidence)
+    return None
+
+
+_SEPARATORS = re.compile(r"\s+[|•·]\s+")
+_OUTLET_WORD = re.compile(r"^(?:[A-Z][A-Za-z&.'’/-]*|of|the|and|for|de|la|&)$")  # "Radio Free Europe/Radio Liberty"
+
+
+def outlet_line(line: str) -> tuple[str, When] | None:
+    """(outlet, date) of a line news prints under or above a story that names its outlet and its
+    date and nothing else: "Valley Courier, 3 March 2020", "By Jane Smith | Reuters | March 3, 2020".
+    A name in capitals alone is a city's dateline, not an outlet."""
+    parts = [p.strip() for p in _SEPARATORS.split(line.strip())]
+    if len(parts) == 1:
+        parts = [p.strip() for p in line.strip().split(",", 1)]
+    dates = [p for p in parts if is_date_line(p) and find_date(p)]
+    names = [p for p in parts if _is_outlet_name(p) and p not in dates]
+    if len(parts) < 2 or len(dates) != 1 or not names or len(dates) + len(names) + _bylines(parts) != len(parts):
+        return None
+    return names[0], find_date(dates[0])
+
+
+def _is_outlet_name(text: str) -> bool:
+    """Up to six capitalised words ("Valley Courier", "The Northern Ledger"); not a byline, and not
+    a name in capitals alone (a city's dateline)."""
+    words = text.split()
+    return (0 < len(words) <= 6 and words[0].lower() != "by" and not text.isupper()
+            and not re.fullmatch(WEEKDAY, text, re.I) and all(_OUTLET_WORD.match(w) for w in words))
+
+
+def _bylines(parts: list[str]) -> int:
+    return sum(bool(re.match(r"by\s+\w", p, re.I)) for p in parts)
+
+
+def _outlet_line(lines: list[str]) -> FoundDate | None:
+    for line in lines[:HEADER_LINES]:
+        if found := outlet_line(line):
+            return FoundDate(found[1], "outlet-line")
+    return None
 
 
 def _first(lines: list[str], pattern: re.Pattern, evidence: str) -> FoundDate | None:
@@ -97,11 +150,11 @@ def _source_line(lines: list[str]) -> FoundDate | None:
 
 
 def _dateline(lines: list[str]) -> FoundDate | None:
-    return _first(lines[:_HEADER_LINES * 2], _DATELINE, "dateline")
+    return _first(lines[:HEADER_LINES * 2], _DATELINE, "dateline")
 
 
 def _standalone(lines: list[str]) -> FoundDate | None:
-    for line in lines[:_HEADER_LINES]:
+    for line in lines[:HEADER_LINES]:
         if is_date_line(line) and (when := find_date(line)):
             return FoundDate(when, "dateline")
     return None

@@ -106,3 +106,23 @@ def test_a_web_pages_title_loses_its_sites_name(title, publisher, expected):
 
     assert without_site(title, publisher) == expected
 
+
+
+@pytest.mark.parametrize("lines,meta,expected", [
+    (["Plant hires", "Valley Courier, 3 March 2020", "", "The plant employs 300 people."], None,
+     ("2020-03-03", "outlet-line", "Valley Courier")),
+    (["Plant grows", "By Jane Smith | Reuters | March 3, 2020", "The plant now employs 450."], None,
+     ("2020-03-03", "outlet-line", "Reuters")),
+    (["SEOUL, Aug. 20 (Yonhap) -- The talks resumed."], "2019-08-20", ("2019-08-20", "html-meta", "Yonhap")),
+    (["DUSHANBE, April 24 (Itar-Tass) - Talks began.", "The visit, on April 24, 2012, was the first."], None,
+     ("2012-04-24", "dateline", "Itar-Tass")),
+    (["DUSHANBE, April 24 (Itar-Tass) - Talks began.", "NATO leaves in 2014."], None,
+     ("--04-24", "dateline", "Itar-Tass")),  # a year the article mentions is not the year of its day
+    (["Monday, March 3, 2020", "The council met."], None, ("2020-03-03", "dateline", None)),  # a weekday is no outlet
+    (["LONDON, March 3, 2020 - The council met."], None, ("2020-03-03", "dateline", None)),  # nor is a city
+])
+def test_dates_and_outlets_from_the_lines_news_prints_by_a_story(lines, meta, expected):
+    from rag.ingest.metadata import find_publisher
+
+    found = find_publication_date(lines, meta)
+    assert (found.iso, found.evidence, find_publisher(lines)) == expected
