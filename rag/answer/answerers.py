@@ -35,6 +35,7 @@ def _extractive(settings: Settings, o: AskOptions) -> Answerer:
     return ExtractiveAnswerer(o.answer_threshold, o.max_answer_sentences, load_model().assert_threshold)
 
 
+OFFLINE = "answered offline: "  # how `auto`'s notice begins when no LLM answered
 AUTO = "auto"  # not an answerer: the first LLM that is set up and answers, else the offline one
 ANSWERERS: Registry[AnswererKind] = Registry("newsrag.answerers", "answerer", AnswererKind)
 ANSWERERS.register(AnswererKind("extractive", "offline, quotes the sentences that answer (the default)", make=_extractive))
@@ -56,7 +57,7 @@ def configured(settings: Settings) -> tuple[str, ...]:
     RAG_LLM names; each other one its own settings set up; `auto` only with an LLM for it to try.
     Anything else would let a web user make the server connect where the operator never pointed it."""
     entries = ANSWERERS.entries()
-    usable = [k for k, e in entries.items() if k == settings.llm or (k != AUTO and e.set_up(settings))]
+    usable = [k for k, e in entries.items() if k == settings.llm or e.set_up(settings)]
     if any(e.llm and e.set_up(settings) for e in entries.values()):  # what `auto` would try
         usable.append(AUTO)
     return tuple(k for k in entries if k in usable)
@@ -76,4 +77,4 @@ def choose(settings: Settings, requested: str) -> tuple[Backend | None, str | No
             except (BackendError, ConfigError) as exc:
                 reasons.append(str(exc))
     why = "; ".join(reasons) if reasons else "no LLM is configured (set llm_url or llm_model_path)"
-    return None, f"answered offline: {why}"
+    return None, OFFLINE + why

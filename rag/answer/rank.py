@@ -18,7 +18,7 @@ import numpy as np
 
 from rag.answer.constraints import constraint_share
 from rag.answer.entities import entities, entities_of
-from rag.answer.facts import known
+from rag.answer.facts import FINDERS, known
 from rag.answer.features import NAMES, Candidate, first_stage, lexical, matrix, sigmoid, weights
 from rag.answer.injection import flagged
 from rag.answer.question import QuestionInfo, analyze, parts
@@ -85,7 +85,8 @@ class Reading:
 
 
 def read(info: QuestionInfo, cand: Candidate) -> Reading:
-    span = typed_span(info.kind, cand.text, info.text, cand.hit.date, entities(cand.text))
+    ents = entities(cand.text) if info.kind in FINDERS else ()  # only a typed kind reads them
+    span = typed_span(info.kind, cand.text, info.text, cand.hit.date, ents)
     fit = span.fit if span else (0.5 if not known(info.kind) else 0.0)
     return Reading(span.text if span else None, fit, constraint_share(info, cand))
 
@@ -138,8 +139,8 @@ _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
 def is_heading(text: str) -> bool:
-    """A headline or subheading, wherever it sits ("Illegal migration, and organized crime", a web page's
-    title with its site name): a short line with no sentence-ending mark. Never quoted as an answer."""
+    """A headline or subheading, wherever it sits ("Fewer ferries, and later ones", a web page's title
+    with its site name): a short line with no sentence-ending mark. Never quoted as an answer."""
     return len(text.split()) <= 20 and not _SENTENCE_END.search(text.strip())
 
 
@@ -171,7 +172,7 @@ def typed(info: QuestionInfo, cand: Candidate, row: list[float]) -> list[float]:
     """A shortlisted sentence's lexical row with "holds the kind of fact asked" read from its named
     entities rather than patterns ("tens of thousands", "a quarter-century", a person's name); the
     patterns stay for every other candidate, and for reasons and statements."""
-    if not known(info.kind) or info.kind in ("reason", "statement"):
+    if info.kind not in FINDERS:  # reasons and statements keep their patterns' reading
         return row
     found = float(typed_span(info.kind, cand.text, info.text, cand.hit.date, entities(cand.text)) is not None)
     out = list(row)
@@ -205,8 +206,8 @@ class SentenceRanker:
         if not order:
             return [], np.zeros((0, len(NAMES))), np.zeros((0, 0))
         short = [cands[i] for i in order]
-        if known(info.kind):
-            entities_of([c.text for c in short])  # read together, once: `typed` and `read` then find them
+        if info.kind in FINDERS:  # the kinds whose spans are entities: read together, once, for `typed` and `read`
+            entities_of([c.text for c in short])
         vecs = self.embedder.embed([info.text] + [c.text for c in short])
         sims = vecs[1:] @ vecs[0]
         return short, matrix(sims, short, [typed(info, cands[i], lex[i]) for i in order]), vecs[1:]

@@ -3,16 +3,14 @@ cleaned text, the text that citation offsets point into. Neither loads the embed
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rag.cli.common import ConfigOpt, _rag, echo, echo_json, friendly, say
-from rag.errors import InputError
 from rag.lexicon.dates import human_date, precision_of
 from rag.lexicon.outlets import outlet
-from rag.records import Article, ArticleSummary
+from rag.records import ArticleSummary
 
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON (dates as ISO 8601, with their precision).")]
 COLUMNS = ("file", "date", "outlet", "chunks", "title")
@@ -63,7 +61,7 @@ def show(
     Example: rag show 003_daad56808568b6dc.txt"""
     rag = _rag(config)
     rag.check_index()
-    found = _find(rag, article)
+    found = rag.find_article(article)
     record = {"source": found.source, "title": found.title, "outlet": outlet(found.publisher, rag.aliases) or None,
               "publisher": found.publisher, "date": found.date, "date_precision": precision_of(found.date),
               "text": found.text}
@@ -73,17 +71,3 @@ def show(
     echo(found.title)
     echo(" · ".join(x for x in (record["outlet"], human_date(found.date), found.source) if x) + "\n")
     echo(found.text)
-
-
-def _find(rag, name: str) -> Article:
-    """The article `name` is the file of: as `rag articles` lists it, or as a path to the file ingested."""
-    found = rag.article(name)
-    path = Path(name).expanduser()
-    if found is None and path.is_file():  # `rag show corpus/x.txt`, typed as it was ingested
-        real = path.resolve()  # roots are stored resolved
-        for root in sorted({a.root for a in rag.articles()}):
-            if real.is_relative_to(root) and (found := rag.article(real.relative_to(root).as_posix())):
-                break
-    if found is None:
-        raise InputError(f"{name!r} is not an indexed article: `rag articles` lists them")
-    return found

@@ -49,7 +49,7 @@ def run(
     if judge not in ("offline", "llm"):
         raise InputError(f"--judge must be offline or llm, got {judge!r}")
     rag = Rag(settings)  # one LLM load serves the judge and the answers
-    judge_fn = llm_judge(_llm(rag, "auto")) if judge == "llm" else None
+    judge_fn = llm_judge(rag.llm("auto")) if judge == "llm" else None
     folder = reports / (name or time.strftime("%Y%m%d-%H%M%S"))
     grid = parse_sweep(sweep or [])
     with _progress() as bar:
@@ -62,15 +62,6 @@ def run(
             results = [({}, eval_report(rag, items, folder, tick, judge_fn))]
     _show(results, as_json and not grid, as_json)
     err.print(f"report: {folder / 'report.md'}")
-
-
-def _llm(rag, kind: str):
-    """The LLM for eval work; `auto` here means: whichever LLM is configured, or an error."""
-    backend, notice = rag.backend(kind)
-    if backend is None:
-        why = (notice or "the extractive answerer is not one").removeprefix("answered offline: ")
-        raise InputError(f"an LLM is needed here, but {why}")
-    return backend.llm
 
 
 def _show(results: list[tuple[dict, dict]], single_json: bool, as_json: bool) -> None:
@@ -153,7 +144,7 @@ def generate(
     rag.open_index()
     articles = rag.articles(with_text=True)
     if llm:
-        rows = llm_drafts(passages(rag.chunks_of, articles, per_article), _llm(rag, llm))
+        rows = llm_drafts(passages(rag.chunks_of, articles, per_article), rag.llm(llm))
     else:
         rows = [d for article in articles for d in drafts(article, per_article)]
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -189,7 +188,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", metavar="", help="Prin
     Example: rag stats --json"""
     info = _rag(config).stats()
     if as_json:
-        echo(json.dumps(info))
+        echo_json(info)
         return
     for key, value in info.items():
         echo(f"{key:22} {value}")

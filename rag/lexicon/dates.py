@@ -107,11 +107,11 @@ def outlet_line(line: str) -> tuple[str, When] | None:
     parts = [p.strip() for p in _SEPARATORS.split(line.strip())]
     if len(parts) == 1:
         parts = [p.strip() for p in line.strip().split(",", 1)]
-    dates = [p for p in parts if is_date_line(p) and find_date(p)]
-    names = [p for p in parts if _is_outlet_name(p) and p not in dates]
+    dates = [(p, when) for p in parts if is_date_line(p) and (when := find_date(p))]
+    names = [p for p in parts if _is_outlet_name(p) and p not in dict(dates)]
     if len(parts) < 2 or len(dates) != 1 or not names or len(dates) + len(names) + _bylines(parts) != len(parts):
         return None
-    return names[0], find_date(dates[0])
+    return names[0], dates[0][1]
 
 
 def _is_outlet_name(text: str) -> bool:

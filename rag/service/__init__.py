@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from rag.answer.answerer import NO_PASSAGE, confidence, decline, declines
-from rag.answer.answerers import ANSWERERS, choose
+from rag.answer.answerers import ANSWERERS, OFFLINE, choose
 from rag.answer.conversation import Conversation, llm_rewriter, rewrite
 from rag.answer.generate import GenerativeAnswerer
 from rag.answer.llm import Backend
@@ -17,7 +17,7 @@ from rag.answer.rank import SentenceRanker, load_model
 from rag.answer.refusal import MAX_QUESTION_CHARS, clean_question, printable, refusal  # noqa: F401 - the web chat reads the limit here
 from rag.answer.verify import verify
 from rag.embed import CachedEmbedder, make_embedder
-from rag.errors import InputError, StoreError
+from rag.errors import InputError
 from rag.index import Index
 from rag.index.backends import make_index
 from rag.index.manifest import manifest_for
@@ -25,14 +25,15 @@ from rag.ingest.ahead import Ahead, parse_ahead
 from rag.ingest.chunk import TOKENIZER
 from rag.ingest.pipeline import IngestReport, ingest_paths
 from rag.ingest.walk import discover
-from rag.lexicon.outlets import load_aliases, outlet, same_outlet
-from rag.records import Answer, Article, ArticleSummary, AskOptions, Chunk, Filters, Finding, Hit, final
+from rag.lexicon.outlets import load_aliases, same_outlet
+from rag.records import Answer, AskOptions, Filters, Finding, Hit, final
 from rag.retrieve.hybrid import ChunkRetriever, Retriever
+from rag.service.corpus import Corpus
 from rag.service.options import Plan, check_options, no_match, pick
 from rag.settings import Settings
 
 
-class Rag:
+class Rag(Corpus):
     """Cheap to construct: the model and the index open on first use, once per process."""
 
     def __init__(self, settings: Settings, index: Index | None = None, embedder: CachedEmbedder | None = None) -> None:
@@ -94,6 +95,14 @@ class Rag:
             if kind not in self._backends:
                 self._backends[kind] = choose(self.settings, kind)
             return self._backends[kind]
+
+    def llm(self, kind: str):
+        """The LLM of `kind` for work that needs one (drafting gold questions, judging answers);
+        InputError says why there is none (`auto` found no LLM set up and answering)."""
+        backend, notice = self.backend(kind)
+        if backend is None:
+            raise InputError(f"an LLM is needed here, but {(notice or 'the extractive answerer is not one').removeprefix(OFFLINE)}")
+        return backend.llm
 
     def plan(self, options: AskOptions | Plan | None = None) -> Plan:
         """The options with every field set, and the answerer they ask for, resolved once per question
@@ -178,7 +187,7 @@ class Rag:
         if self._checked:
             return
         if not self.index.open(self.manifest(), create=False):
-            raise StoreError(f"no index at {self.index.location}: run `rag ingest corpus/` first")
+            raise self._no_index()
         self._checked = True
 
     def ask(self, question: str, options: AskOptions | Plan | None = None, qid: str = "") -> Answer:
@@ -255,41 +264,3 @@ class Rag:
         questions (by the LLM when one is in use)."""
         plan = self.plan(options)
         return Conversation(lambda q: self.stream(q, plan), plan.rewriter, turns or [])
-
-    def stats(self) -> dict:
-        """Counts and the settings the index was built with (no model load); StoreError when there is no index."""
-        built = self.index.manifest()
-        if not built:
-            raise StoreError(f"no index at {self.index.location}: run `rag ingest corpus/` first")
-        docs, chunks = self.index.counts()
-        return {
-            "index": self.index.location, "documents": docs, "chunks": chunks,
-            "embedding_model": built.get("embedding_model"), "embedding_backend": built.get("embedding_backend"),
-            "embedding_dimensions": built.get("embedding_dimensions"),
-            "chunk_size": built.get("chunk_size"), "chunk_overlap": built.get("chunk_overlap"),
-            "tokenizer": built.get("tokenizer"), "size_bytes": self.index.size_bytes(),
-        }
-
-    # -- the corpus, for listings and the article viewer (no model load)
-    def check_index(self) -> None:
-        """StoreError, as `stats` raises it, when nothing was ever ingested here (no model load)."""
-        if not self.index.manifest():
-            raise StoreError(f"no index at {self.index.location}: run `rag ingest corpus/` first")
-
-    def catalog(self) -> list[ArticleSummary]:
-        """One summary per indexed article, by source (none before the first ingest)."""
-        rows = self.index.catalog() if self.index.manifest() else []
-        return [replace(r, outlet=outlet(r.publisher, self.aliases)) for r in rows]
-
-    def article(self, source: str) -> Article | None:
-        return self.index.article(source)
-
-    def articles(self, with_text: bool = False) -> list[Article]:
-        return self.index.articles(with_text)
-
-    def article_texts(self, sources: list[str]) -> dict[str, str]:
-        return self.index.article_texts(sources)
-
-    def chunks_of(self, source: str) -> list[Chunk]:
-        return self.index.chunks_of(source)
-

@@ -13,11 +13,11 @@ from rag.errors import BackendError, ConfigError, RagError
 from rag.records import Answer, AskOptions, Filters
 from rag.retrieve.hybrid import MODES
 from rag.service import MAX_QUESTION_CHARS, Rag, printable
+from rag.service.examples import SHOWN, Examples
 from rag.service.render import conversation_markdown, conversation_records
 from rag.settings import Settings
 from rag.web.access import access, answerers, offered
 from rag.web.evaltab import EVAL_CSS, eval_tab
-from rag.web.examples import SHOWN, Examples
 from rag.web.guard import KnownEndpoints, LoginLimit, RefuseRemoteFiles, RefuseUploads
 from rag.web.render import CSS, JS, esc, pending_html, transcript, turns_html, wrap
 from rag.web.scratch import scratch_folder

@@ -16,12 +16,12 @@ from rag.web.render import esc
 from rag.web.scratch import scratch_folder
 from rag.web.tabs import _error, counted
 
-# (summary key, name, what it counts, whether higher is better): the four a reader feels
+# (summary key, name, what it counts): the four a reader feels; which are better lower, rag.eval.report says
 HEADLINE = [
-    ("key_fact_accuracy", "Key facts right", "answerable questions whose answer holds the key facts", True),
-    ("assertion_precision", "Short answers right", "bold short answers that are right, of those given", True),
-    ("false_decline", "Answerable declined", "answerable questions declined wrongly", False),
-    ("declined_unanswerable", "Unanswerable declined", "unanswerable questions declined rightly", True),
+    ("key_fact_accuracy", "Key facts right", "answerable questions whose answer holds the key facts"),
+    ("assertion_precision", "Short answers right", "bold short answers that are right, of those given"),
+    ("false_decline", "Answerable declined", "answerable questions declined wrongly"),
+    ("declined_unanswerable", "Unanswerable declined", "unanswerable questions declined rightly"),
 ]
 # The bars: shares where higher is better, and apart from them those where lower is better (a
 # false decline drawn beside accuracies read as one more good bar).
@@ -56,8 +56,8 @@ def headline_html(summary: dict) -> str:
     cards = "".join(
         f'<div class="figure" data-key="{key}"><div class="name">{esc(name)}</div>'
         f'<div class="value">{percent(summary.get(key))}</div><div class="what">{esc(what)}</div>'
-        f'<div class="better">{"higher" if higher else "lower"} is better</div></div>'
-        for key, name, what, higher in HEADLINE)
+        f'<div class="better">{"lower" if key in LOWER_IS_BETTER else "higher"} is better</div></div>'
+        for key, name, what in HEADLINE)
     counts = (f'{summary.get("questions", 0)} questions: {summary.get("answerable", 0)} answerable, '
               f'{summary.get("unanswerable", 0)} unanswerable')
     return f'<div class="figures">{cards}</div><p class="better">{esc(counts)}</p>'

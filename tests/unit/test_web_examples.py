@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, ArticleSummary
-from rag.web import examples
-from rag.web.examples import (
+from rag.service import examples
+from rag.service.examples import (
     Candidate,
     Examples,
     example_questions,

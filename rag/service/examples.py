@@ -1,4 +1,4 @@
-"""The chat's "Try" questions, made from the indexed articles themselves, so that another corpus gets
+"""Example questions made from the indexed articles (the web chat's "Try" questions), so that another corpus gets
 questions it can answer (fixed sample questions went unanswered on any other corpus).
 
 `questions_from` is pure: English news grammar, no word of any particular corpus. From an article's
