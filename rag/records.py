@@ -59,6 +59,15 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another article that carries the same story (a syndicated copy): which, by whom, when."""
+
+    source: str
+    publisher: str | None
+    date: str | None
+
+
+@dataclass(frozen=True)
 class Hit:
     """A retrieved chunk with its similarity score and its article's metadata."""
 
@@ -67,6 +76,7 @@ class Hit:
     title: str
     date: str | None
     publisher: str | None
+    also: tuple[Copy, ...] = ()  # the other articles that carry this story (syndicated copies)
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class Citation:
     start: int  # offsets of `quote` in Article.text
     end: int
     score: float = 0.0  # cosine similarity of the cited chunk to the question
+    also_reported_by: tuple[Copy, ...] = ()  # the other outlets that carried the same story
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,30 @@ class Sentence:
     supported: bool = True
     years: tuple[str, ...] = ()  # its sources' years, shown before it when the answer's sources span several
     dates: tuple[tuple[str, str], ...] = ()  # (relative date as written, the date it means): ("on Wednesday", "19 May 2021")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated fact about a topic (`rag timeline`): its date (ISO, any precision), the sentence that states
+    it and where that sentence sits in its article."""
+
+    date: str
+    text: str
+    source: str
+    title: str
+    publisher: str | None
+    start: int  # offsets of `text` in Article.text
+    end: int
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One of the values the sources give when they differ: the value, the markers of the sentences
+    that give it, and where and when it was first reported ("Northern Ledger, 14 June 2021")."""
+
+    value: str
+    markers: tuple[int, ...]
+    where: str
 
 
 ANSWERED, PASSAGES, DECLINED = "answered", "passages", "declined"  # the three outcomes of a question
@@ -120,6 +155,7 @@ class Answer:
     sentences: tuple[Sentence, ...] = ()
     closest: tuple[Citation, ...] = ()  # on a decline: the passages that came nearest, for the reader to check
     reason: str | None = None  # why it declined, in words
+    differ: tuple[Reported, ...] = ()  # the sources give different values: each, newest first (no short answer)
 
 
 def chunk_id(source: str, text: str, occurrence: int = 0) -> str:
@@ -185,10 +221,13 @@ def answer_record(answer: Answer) -> dict:
         "confidence": round(answer.confidence, 4),
         "latency_ms": round(answer.latency_ms, 2),
         "notice": answer.notice,
+        "differ": [{"value": v.value, "markers": list(v.markers), "where": v.where} for v in answer.differ],
     }
 
 
 def _citation_record(c: Citation) -> dict:
     return {"marker": c.marker, "source": c.source, "title": c.title, "date": c.date,
             "date_precision": precision_of(c.date), "publisher": c.publisher, "chunk_id": c.chunk_id,
-            "quote": c.quote, "start": c.start, "end": c.end, "score": round(c.score, 4)}
+            "quote": c.quote, "start": c.start, "end": c.end, "score": round(c.score, 4),
+            "also_reported_by": [{"source": x.source, "publisher": x.publisher, "date": x.date}
+                                 for x in c.also_reported_by]}

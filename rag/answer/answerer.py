@@ -6,9 +6,12 @@ from typing import Iterator, Protocol, Sequence
 
 from rag.answer.cite import Evidence, compose, plain_text, to_citation
 from rag.answer.constraints import unmet
+from rag.answer.differ import differing, reported
+from rag.answer.facts import placed
 from rag.answer.injection import Screen
 from rag.answer.rank import PartRanking, Scored
 from rag.answer.reldates import annotate
+from rag.answer.timeframe import asks_latest, span_in_time, timeframe
 from rag.lexicon.numbers import numbers
 from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation, Hit
 
@@ -95,14 +98,30 @@ class ExtractiveAnswerer:
                     continue  # one sentence answers two parts: quoted once
                 groups.append(_same_fact_group(item, part))
                 undated += annotate(c.text, c.hit.date)[1]
+        kind = ranking[0].info.kind
+        # a question for the present is answered by the newest fact (rag.answer.timeframe), not by every value
+        order = differing(kind, question, groups) if len(ranking) == 1 and not asks_latest(question) else None
+        if order:  # the sources give different values: each shown, newest first, and none asserted
+            groups, order = _values_first(groups, order)
         sentences, citations = compose(groups)
+        values = reported(kind, question, sentences, citations, order, groups) if order else ()
         # A bold short answer is a promise: made only when the assertion model is sure of every part's
         # (a part left unasserted would make it a half-promise).
-        whole = all(p.reading and p.reading.short and p.assertion >= self.assert_threshold for p in ranking)
-        short = "; ".join(shorts) if shorts and whole else None
-        return Answer(question, plain_text(short, sentences), abstained=False, citations=tuple(citations),
+        frame = timeframe(question)
+        whole = all(p.reading and p.reading.short and p.assertion >= self.assert_threshold and placed(p.info.kind, p.reading.short)
+                    and span_in_time(frame, p.reading.short, p.ranked[0].candidate.text) for p in ranking)
+        short = "; ".join(shorts) if shorts and whole and not values else None
+        return Answer(question, plain_text(short, sentences, values), abstained=False, citations=tuple(citations), differ=values,
                       hits=tuple(hits), answerer=self.name, notice=_notice(ranking, answered, undated),
                       status=ANSWERED if short else PASSAGES, short_answer=short, sentences=sentences)
+
+
+def _values_first(groups: list[list[Evidence]], order: list[list[int]]) -> tuple[list[list[Evidence]], list[list[int]]]:
+    """The groups reordered value by value (newest value first), the rest after; `order` renumbered."""
+    flat = [i for idx in order for i in idx]
+    moved = flat + [i for i in range(len(groups)) if i not in flat]
+    at = {old: new for new, old in enumerate(moved)}
+    return [groups[i] for i in moved], [[at[i] for i in idx] for idx in order]
 
 
 def _select(part: PartRanking, limit: int) -> list[Scored]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rag.answer.reldates import date_notes
 from rag.lexicon.calendar import year_of
 from rag.lexicon.sentences import balance_quotes
-from rag.records import Citation, Hit, Sentence
+from rag.records import Citation, Hit, Reported, Sentence
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,18 @@ def with_dates(s: Sentence) -> str:
     return text
 
 
-def plain_text(short_answer: str | None, sentences: tuple[Sentence, ...]) -> str:
+def plain_text(short_answer: str | None, sentences: tuple[Sentence, ...], differ: tuple[Reported, ...] = ()) -> str:
     """The answer as one plain string (the JSON `answer` field, what a terminal streams):
     "**short** — sentence [date note] [1][2] (2017, 2021) …": the years of its sources after a
-    sentence's markers, never inside its quoted words."""
-    lead = f"**{short_answer}** — " if short_answer else ""
+    sentence's markers, never inside its quoted words; when the sources differ, each value first."""
+    lead = f"{differ_line(differ)} — " if differ else f"**{short_answer}** — " if short_answer else ""
     return lead + " ".join(sentence_line(s) for s in sentences)
+
+
+def differ_line(values: tuple[Reported, ...]) -> str:
+    """ "Sources differ: 450 workers (Northern Ledger, 14 June 2021) [1]; 300 people (Valley Courier, 3 March 2020) [2]" """
+    return "Sources differ: " + "; ".join(
+        f"{v.value} ({v.where}) {''.join(f'[{m}]' for m in v.markers)}" for v in values)
 
 
 def years_note(s: Sentence) -> str:
@@ -84,4 +90,4 @@ def sentence_line(s: Sentence) -> str:
 def to_citation(marker: int, ev: Evidence) -> Citation:
     h = ev.hit
     return Citation(marker=marker, source=h.chunk.source, title=h.title, date=h.date, publisher=h.publisher,
-                    chunk_id=h.chunk.id, quote=ev.text.strip(), start=ev.start, end=ev.end, score=h.score)
+                    chunk_id=h.chunk.id, quote=ev.text.strip(), start=ev.start, end=ev.end, score=h.score, also_reported_by=h.also)

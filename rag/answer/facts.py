@@ -213,6 +213,12 @@ def _date(sentence: str, question: str, date: str | None = None) -> list[Span]:
     return out
 
 
+def placed(kind: str | None, span: str) -> bool:
+    """Can a reader place the span? A date answer must be on a calendar: "today" or "on Wednesday" in
+    an undated article (left as written by `dated`) is not one, and is never asserted."""
+    return kind != "date" or bool(re.search(r"\d", span))
+
+
 _DAY_MONTH = re.compile(rf"(?:{DAYS},? )?(?:\d{{1,2}}(?:st|nd|rd|th)? {MONTHS}|{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?)")
 
 

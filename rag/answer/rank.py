@@ -23,6 +23,7 @@ from rag.answer.features import NAMES, Candidate, first_stage, lexical, matrix, 
 from rag.answer.injection import flagged
 from rag.answer.question import QuestionInfo, analyze, parts
 from rag.answer.spans import typed_span
+from rag.answer.timeframe import newest_first
 from rag.embed import Embedder
 from rag.lexicon.sentences import sentence_spans
 from rag.records import Hit
@@ -191,11 +192,14 @@ class SentenceRanker:
         texts = self.articles(sorted({h.chunk.source for h in hits})) if self.articles and hits else {}
         return candidates(hits, texts)
 
-    def rank(self, question: str, hits: list[Hit]) -> list[PartRanking]:
-        """For each part of the question, its candidate sentences best first."""
-        cands = self.candidates(hits)
+    def rank(self, question: str, hits: list[Hit], newest: bool = False,
+             keep: Callable[[Candidate], bool] | None = None) -> list[PartRanking]:
+        """For each part of the question, its candidate sentences best first (with `newest`, the
+        question asks for the present: of the sentences near the best, the newest dated first;
+        `keep`: the sentences that may answer, such as those of the time the question gives)."""
+        cands = [c for c in self.candidates(hits) if keep is None or keep(c)]
         infos = [analyze(p) for p in parts(question)]
-        return [self._rank_part(info, cands) for info in infos]
+        return [self._rank_part(info, cands, newest) for info in infos]
 
     def features(self, info: QuestionInfo, cands: list[Candidate]) -> tuple[list[Candidate], np.ndarray, np.ndarray]:
         """(shortlisted candidates, their feature rows, their vectors): what the model scores."""
@@ -212,12 +216,14 @@ class SentenceRanker:
         sims = vecs[1:] @ vecs[0]
         return short, matrix(sims, short, [typed(info, cands[i], lex[i]) for i in order]), vecs[1:]
 
-    def _rank_part(self, info: QuestionInfo, cands: list[Candidate]) -> PartRanking:
+    def _rank_part(self, info: QuestionInfo, cands: list[Candidate], newest: bool = False) -> PartRanking:
         model = load_model()
         short, x, vecs = self.features(info, cands)
         scores = model.predict(x)
         ranked = sorted((Scored(c, float(s), v, row) for c, s, v, row in zip(short, scores, vecs, x)),
                         key=lambda r: -r.score)
+        if newest:
+            ranked = newest_first(ranked, lambda r: r.candidate.hit.date, lambda r: r.score)
         if not ranked:
             return PartRanking(info, ())
         reading = read(info, ranked[0].candidate)

@@ -13,6 +13,7 @@ from rag.cli.common import ConfigOpt, _progress, _rag, echo, echo_json, friendly
 from rag.cli.corpus import articles, show
 from rag.cli.eval import eval_app
 from rag.cli.plugins import plugins
+from rag.cli.timeline import timeline
 from rag.errors import RagError
 from rag.ingest.readers import listing
 from rag.records import AskOptions, Filters, answer_record
@@ -195,6 +196,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", metavar="", help="Prin
 
 
 app.command()(articles)
+app.command()(timeline)
 app.command()(show)
 app.command()(plugins)
 

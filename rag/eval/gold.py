@@ -27,6 +27,8 @@ class GoldItem:
     standalone: str | None = None
     synthetic: bool = False
     expected: str = ""  # the outcome a reader should get: answered | passages | declined (default: by `answerable`)
+    wrong_facts: tuple[str, ...] = ()  # facts a right answer must not hold (another year's figure)
+    same_story: tuple[str, ...] = ()  # copies of one story: a right answer cites one and names the others
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -61,7 +63,7 @@ def _csv_rows(path: Path) -> list[tuple[int, dict]]:
     # CSV lists use ';' inside a cell: gold_sources, evidence, key_facts.
     rows = []
     for n, row in enumerate(csv.DictReader(path.read_text(encoding="utf-8").splitlines()), 2):
-        for key in ("gold_sources", "evidence", "key_facts"):
+        for key in ("gold_sources", "evidence", "key_facts", "wrong_facts", "same_story"):
             row[key] = [x.strip() for x in (row.get(key) or "").split(";") if x.strip()]
         row["answerable"] = (row.get("answerable") or "true").strip().lower() in ("1", "true", "yes")
         rows.append((n, row))
@@ -77,7 +79,7 @@ def _item(row: dict, where: str) -> GoldItem:
     answerable = row.get("answerable", True)
     if not isinstance(answerable, bool):
         raise InputError(f"{where}: field 'answerable' must be true or false, got {answerable!r}")
-    lists = {k: row.get(k) or [] for k in ("gold_sources", "evidence", "key_facts")}
+    lists = {k: row.get(k) or [] for k in ("gold_sources", "evidence", "key_facts", "wrong_facts", "same_story")}
     for key, value in lists.items():
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise InputError(f"{where}: field {key!r} must be a list of strings")
@@ -92,4 +94,5 @@ def _item(row: dict, where: str) -> GoldItem:
         reference=str(row.get("reference") or ""), key_facts=tuple(lists["key_facts"]),
         kind=str(row.get("kind") or "fact"), follows=row.get("follows"), standalone=row.get("standalone"),
         synthetic=bool(row.get("synthetic", False)), expected=expected,
+        wrong_facts=tuple(lists["wrong_facts"]), same_story=tuple(lists["same_story"]),
     )

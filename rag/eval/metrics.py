@@ -71,9 +71,18 @@ def has_fact(answer: str, fact: str) -> bool:
     return any(alt and alt in norm for alt in map(_normalize, fact.split("|")))
 
 
-def key_fact_accuracy(answer: str, facts: Sequence[str]) -> float:
-    """1.0 when every key fact is in the answer (the strict, per-question score)."""
-    return float(all(has_fact(answer, f) for f in facts)) if facts else 0.0
+def key_fact_accuracy(answer: str, facts: Sequence[str], wrong: Sequence[str] = ()) -> float:
+    """1.0 when every key fact is in the answer and no wrong fact is (the strict, per-question score)."""
+    return float(all(has_fact(answer, f) for f in facts) and not any(has_fact(answer, f) for f in wrong)) if facts else 0.0
+
+
+def story_cited_once(same_story: Sequence[str], cited: Sequence[tuple[str, bool]]) -> float | None:
+    """1.0 when a syndicated story is cited from one of its copies only, each citation naming the others
+    (`cited`: each citation's source and whether it names other outlets); None when no copies are asked of."""
+    if not same_story:
+        return None
+    ours = [(s, named) for s, named in cited if s in same_story]
+    return float(len({s for s, _ in ours}) == 1 and all(named for _, named in ours))
 
 
 def token_f1(prediction: str, reference: str) -> float:

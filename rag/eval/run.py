@@ -22,6 +22,7 @@ from rag.eval.metrics import (
     percentile,
     recall_at_k,
     reciprocal_rank,
+    story_cited_once,
     token_f1,
     unique_in_order,
 )
@@ -33,7 +34,7 @@ from rag.settings import Settings
 RETRIEVAL_KEYS = ["article_hit", "article_recall", "article_mrr", "article_ndcg",
                   "chunk_hit", "chunk_recall", "chunk_mrr", "chunk_ndcg", "evidence_recall"]
 ANSWER_KEYS = ["key_fact_accuracy", "token_f1", "false_decline", "citation_precision", "citation_recall",
-               "citation_source_precision", "grounded", "judge_faithful"]
+               "citation_source_precision", "grounded", "story_cited_once", "judge_faithful"]
 
 
 Judge = Callable[[str, str, list[str]], bool]  # (question, answer, cited quotes) -> faithful?
@@ -68,7 +69,7 @@ def evaluate(rag: Rag, gold: list[GoldItem], progress: Callable[[], None] | None
                          lambda s: _chunk_spans(rag, s, spans))
         if item.answerable:
             would = rag.ask(answer.rewritten or item.question, undeclined).text if answer.abstained else answer.text
-            row["correct_if_answered"] = key_fact_accuracy(would, item.key_facts)
+            row["correct_if_answered"] = key_fact_accuracy(would, item.key_facts, item.wrong_facts)
         if judge and not answer.abstained:
             row["judge_faithful"] = float(judge(item.question, answer.text, [c.quote for c in answer.citations]))
         rows.append(row)
@@ -102,7 +103,7 @@ def score_item(item: GoldItem, answer: Answer, k: int, article_text: Callable[[s
            "answer": answer.text, "abstained": answer.abstained, "latency_ms": answer.latency_ms,
            "status": answer.status, "short_answer": answer.short_answer, "expected": item.expected,
            "short_right": bool(answer.short_answer and item.answerable and item.key_facts
-                               and key_fact_accuracy(answer.short_answer, item.key_facts)),
+                               and key_fact_accuracy(answer.short_answer, item.key_facts, item.wrong_facts)),
            "confidence": round(answer.confidence, 4),
            "retrieved": [{"chunk_id": h.chunk.id, "source": h.chunk.source, "start": h.chunk.start,
                           "end": h.chunk.end, "score": round(h.score, 4)} for h in hits],
@@ -163,13 +164,15 @@ def _answer_metrics(item: GoldItem, answer: Answer) -> dict:
     per_claim = [support_score(claim, [quotes[m] for m in marks if m in quotes]) for claim, marks in claims]
     cited_sources = [sources[m] for _, marks in claims for m in marks if m in sources]
     return {
-        "key_fact_accuracy": key_fact_accuracy(answer.text, item.key_facts),
+        "key_fact_accuracy": key_fact_accuracy(answer.text, item.key_facts, item.wrong_facts),
         "key_facts_found": [f for f in item.key_facts if has_fact(answer.text, f)],
         "token_f1": token_f1(answer.text, item.reference), "false_decline": 0.0,
         "citation_precision": mean([float(x) for x in per_cite]),
         "citation_recall": mean([float(s >= SUPPORT_THRESHOLD) for s in per_claim]),
         "citation_source_precision": mean([float(s in item.gold_sources) for s in cited_sources]),
         "grounded": mean(per_claim),
+        "story_cited_once": story_cited_once(item.same_story, [(c.source, bool(c.also_reported_by))
+                                                                for c in answer.citations]),
     }
 
 

@@ -15,6 +15,7 @@ from rag.answer.generate import GenerativeAnswerer
 from rag.answer.llm import Backend
 from rag.answer.rank import SentenceRanker, load_model
 from rag.answer.refusal import MAX_QUESTION_CHARS, clean_question, printable, refusal  # noqa: F401 - the web chat reads the limit here
+from rag.answer.timeframe import timeframe
 from rag.answer.verify import verify
 from rag.embed import CachedEmbedder, make_embedder
 from rag.errors import InputError
@@ -30,10 +31,12 @@ from rag.records import Answer, AskOptions, Filters, Finding, Hit, final
 from rag.retrieve.hybrid import ChunkRetriever, Retriever
 from rag.service.corpus import Corpus
 from rag.service.options import Plan, check_options, no_match, pick
+from rag.service.timeline import Timeline
+from rag.service.timing import hits_in_time, of_time, out_of_time, time_note
 from rag.settings import Settings
 
 
-class Rag(Corpus):
+class Rag(Corpus, Timeline):
     """Cheap to construct: the model and the index open on first use, once per process."""
 
     def __init__(self, settings: Settings, index: Index | None = None, embedder: CachedEmbedder | None = None) -> None:
@@ -62,7 +65,7 @@ class Rag(Corpus):
     def retriever_for(self, mode: str) -> Retriever:
         """The retriever of a mode (dense, bm25, hybrid), built once."""
         if mode not in self._retrievers:
-            self._retrievers[mode] = ChunkRetriever(self.index, self.embedder, mode)
+            self._retrievers[mode] = ChunkRetriever(self.index, self.embedder, mode, self.copies)
         return self._retrievers[mode]
 
     @property
@@ -209,11 +212,15 @@ class Rag(Corpus):
             yield replace(answer, id=qid, latency_ms=(time.perf_counter() - started) * 1000)
             return
         question, hits = self._retrieve(question, o)
-        ranking = self.ranker.rank(question, hits)
+        frame = timeframe(question)
+        if frame and frame.bounded:
+            hits = hits_in_time(self.retriever_for(o.retriever), question, o, frame, self._filters(o.filters), hits)
+        ranking = self.ranker.rank(question, hits, newest=bool(frame and frame.latest), keep=of_time(frame))
         answerer, offline = plan.answerer, plan.notice
         answer = None
         if declines(ranking, o.answer_threshold):
-            answer = decline(question, hits, NO_PASSAGE if hits else "nothing matched", ranking=ranking)
+            reason = NO_PASSAGE if hits else out_of_time(frame) if frame and frame.bounded else "nothing matched"
+            answer = decline(question, hits, reason, ranking=ranking)
             yield answer.text
         else:
             for event in answerer.reply(question, hits, ranking):
@@ -223,7 +230,7 @@ class Rag(Corpus):
                     yield event
         assert answer is not None, "an answerer's reply ends with its Answer"
         answer = verify(answer, self._passages(answer, hits), self.embedder.embed, answerer.screen)
-        notice = " ".join(n for n in (answer.notice, offline) if n) or None
+        notice = " ".join(n for n in (time_note(frame, answer), answer.notice, offline) if n) or None
         if not answer.abstained and not answer.citations:
             notice = "the model cited none of the sources: nothing in this answer is backed by the articles"
         yield replace(answer, id=qid, notice=notice, confidence=confidence(ranking),

@@ -9,12 +9,23 @@ from pathlib import Path
 from rag.errors import InputError, StoreError
 from rag.index import Index
 from rag.lexicon.outlets import outlet
-from rag.records import Article, ArticleSummary, Chunk
+from rag.records import Article, ArticleSummary, Chunk, Copy
+from rag.retrieve.copies import copies_by_source, copy_groups
 
 
 class Corpus:
     index: Index
     aliases: dict[str, str]
+    _copies: tuple[list[ArticleSummary], dict[str, tuple[Copy, ...]]] | None = None
+
+    def copies(self) -> dict[str, tuple[Copy, ...]]:
+        """Each article's syndicated copies, found once per revision of the index (the catalog is
+        kept until the index changes, so the same catalog means the same articles)."""
+        catalog = self.index.catalog()
+        if self._copies is None or self._copies[0] is not catalog:
+            texts = {a.source: a.text for a in self.index.articles(with_text=True)}
+            self._copies = (catalog, copies_by_source(copy_groups(texts), catalog))
+        return self._copies[1]
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load); StoreError when there is no index."""

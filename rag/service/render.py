@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.cite import sentence_line, with_dates, years_note
+from rag.answer.cite import differ_line, sentence_line, with_dates, years_note
 from rag.lexicon.dates import human_date
 from rag.lexicon.sentences import as_quote, balance_quotes
 from rag.records import DECLINED, PASSAGES, Answer, Citation, Sentence, answer_record
 
 
 def describe_source(c: Citation) -> str:
-    """"Title" — Publisher, 2017-02-27 (file.txt)"""
-    bits = [f"“{c.title}”"]
+    """"Title" — Publisher, 2017-02-27 (file.txt); also in Other Outlet, 28 February 2017 (other.txt)"""
     tail = ", ".join(x for x in (c.publisher, human_date(c.date)) if x)
-    return f"{bits[0]} — {tail} ({c.source})"
+    also = f"; {also_in(c)}" if c.also_reported_by else ""
+    return f"“{c.title}” — {tail} ({c.source}){also}"
+
+
+def also_in(c: Citation) -> str:
+    """The other outlets that carried the cited story: "also in Northern Ledger, 14 June 2021 (ledger.txt)"."""
+    return "also in " + "; ".join(", ".join(x for x in (o.publisher, human_date(o.date)) if x) + f" ({o.source})"
+                                  for o in c.also_reported_by)
 
 
 PASSAGES_LABEL = "Closest passages; they may not answer the question."
@@ -32,6 +38,8 @@ def body_text(answer: Answer) -> str:
     if answer.status == DECLINED or not answer.sentences:
         return answer.text
     sentences = " ".join(sentence_line(s).strip() for s in answer.sentences)
+    if answer.differ:
+        return f"{differ_line(answer.differ)}\n{sentences}"
     if answer.status == PASSAGES:
         return f"{PASSAGES_LABEL}\n{sentences}"
     return f"{answer.short_answer} — {sentences}" if answer.short_answer else sentences

@@ -22,6 +22,7 @@ from rag.web.guard import KnownEndpoints, LoginLimit, RefuseRemoteFiles, RefuseU
 from rag.web.render import CSS, JS, esc, pending_html, transcript, turns_html, wrap
 from rag.web.scratch import scratch_folder
 from rag.web.tabs import batch_tab, corpus_tab
+from rag.web.timeline_tab import timeline_tab
 
 LABELS = {"date_from": "From date", "date_to": "To date", "top_k": "top-k"}  # fields named as the page shows them
 
@@ -164,6 +165,7 @@ def build(settings: Settings):
             corpus_tab(gr, rag, writes, outlets, demo, settings.read_only, refresh)
             if not settings.read_only:  # a read-only server takes no upload, and a batch is one
                 batch_tab(gr, rag)
+            timeline_tab(gr, rag)
             eval_tab(gr, rag)
         inputs = [box, turns, llm, top_k, retriever, outlets, date_from, date_to, length]
         outputs = [view, turns, box, md_file, js_file]

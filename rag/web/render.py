@@ -8,7 +8,7 @@ import re
 
 from rag.lexicon.dates import human_date
 from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation
-from rag.service.render import CLOSEST_LABEL, PASSAGES_LABEL, sentence_words, years_note
+from rag.service.render import CLOSEST_LABEL, PASSAGES_LABEL, also_in, sentence_words, years_note
 
 CSS = """
 /* Gradio's bundled Source Sans Pro SemiBold (weight 600, every heading, button and label) holds only
@@ -27,6 +27,8 @@ CSS = """
 .turn-a {background:#fff; border:1px solid #e3e5e8; border-radius:12px; padding:10px 14px}
 .turn-a.declined {background:#fbf7ec; border-color:#e8d9a8; color:#5c4b12}
 .declined-label {font-weight:600; margin-right:6px}
+.differ {margin:4px 0 8px} .differ-label {font-size:12px; font-weight:700; color:#8a4b00; background:#fff3e0;
+  border-radius:4px; padding:1px 6px; margin-right:4px}
 .closest-label, .passages-label {font-size:13px; font-weight:600; color:#55606e; margin:8px 0 4px}
 .turn-a.passages {border-style:dashed}
 .years {font-size:13px; color:#55606e}
@@ -136,7 +138,9 @@ def answer_html(answer: Answer, turn: int, articles: dict[str, str]) -> str:
         return (f'<div class="turn-a declined">{head}<span class="declined-label">Not in the articles.</span>'
                 f'{esc(answer.text)}{nearest}</div>')
     body = _marked_text(answer, turn)
-    if answer.status == PASSAGES:
+    if answer.differ:
+        head += f'<div class="differ"><span class="differ-label">Sources differ</span> {_values(answer, turn)}</div>'
+    elif answer.status == PASSAGES:
         head += f'<div class="passages-label">{esc(PASSAGES_LABEL)}</div>'
     cards = "".join(source_card(c, turn, articles.get(c.source), answer.citations) for c in answer.citations)
     kind = " passages" if answer.status == PASSAGES else ""
@@ -144,6 +148,13 @@ def answer_html(answer: Answer, turn: int, articles: dict[str, str]) -> str:
 
 
 _UNSUPPORTED = 'title="Not supported by its cited source"'
+
+
+def _values(answer: Answer, turn: int) -> str:
+    """Each value the sources give, with its outlet and date and links to its cards, newest first."""
+    return "; ".join(f'<b>{esc(v.value)}</b> ({esc(v.where)}) '
+                     + "".join(f'<a class="cite" href="#src-{turn}-{m}">[{m}]</a>' for m in v.markers)
+                     for v in answer.differ)
 
 
 def _marked_text(answer: Answer, turn: int) -> str:
@@ -172,8 +183,9 @@ def source_card(c: Citation, turn: int, article: str | None, all_citations: tupl
         others = [s for x in all_citations if x.source == c.source and x is not c and (s := span_in(article, x))]
         full = (f'<details class="article" data-key="{prefix}-{turn}-{c.marker}"><summary>Full article</summary>'
                 f'<div>{_highlight(article, others + ([span] if span else []), this=span)}</div></details>')
+    also = f'<div class="also">{esc(also_in(c))}</div>' if c.also_reported_by else ""
     return (f'<div class="card" id="{prefix}-{turn}-{c.marker}"><div class="card-head"><b>[{c.marker}]</b> '
-            f'<span class="card-title">{esc(c.title)}</span> — {meta}</div>'
+            f'<span class="card-title">{esc(c.title)}</span> — {meta}</div>{also}'
             f'<div class="passage">{passage}</div>{full}</div>')
 
 

@@ -14,7 +14,7 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-COMMANDS = ["ingest", "ask", "chat", "batch", "stats", "articles", "show", "plugins", "doctor", "serve", "eval"]
+COMMANDS = ["ingest", "ask", "chat", "batch", "stats", "articles", "show", "plugins", "doctor", "serve", "timeline", "eval"]
 
 
 def test_help_teaches_each_command():
@@ -30,7 +30,7 @@ def test_the_command_list_shows_each_summary_whole():
     assert "<bool>" not in invoke("--help").stdout  # --verbose and --help are flags, not typed values
     listing = invoke("--help").stdout.split("Commands")[1]
     summaries = re.findall(r"│ (\w+) +(.*?)(?=\n│ \w+  |\n╰)", listing, re.S)
-    assert len(summaries) == 11
+    assert len(summaries) == 12
     for name, text in summaries:
         text = re.sub(r"[│\s]+", " ", text).strip()
         assert text.endswith("."), (name, text)  # one whole sentence, not a paragraph cut off

@@ -63,3 +63,20 @@ def test_percentile_and_bootstrap():
     assert (delta, lo, hi) == (1, 1, 1)
     delta, lo, hi = bootstrap_delta([0, 1, 0, 1, 0, 1], [1, 1, 0, 1, 1, 1])
     assert lo <= delta <= hi and delta == pytest.approx(2 / 6)
+
+
+def test_a_wrong_fact_fails_an_answer_that_holds_every_key_fact():
+    from rag.eval.metrics import key_fact_accuracy
+
+    assert key_fact_accuracy("It employed 300 people in 2020.", ["300"], ["450"]) == 1.0
+    assert key_fact_accuracy("It employed 300 people in 2020 and 450 in 2021.", ["300"], ["450"]) == 0.0
+
+
+def test_a_story_is_cited_once_when_one_copy_is_cited_and_names_the_others():
+    from rag.eval.metrics import story_cited_once
+
+    story = ["a.txt", "b.txt"]
+    assert story_cited_once(story, [("a.txt", True), ("a.txt", True), ("c.txt", False)]) == 1.0
+    assert story_cited_once(story, [("a.txt", True), ("b.txt", True)]) == 0.0  # the reprint cited as a second source
+    assert story_cited_once(story, [("a.txt", False)]) == 0.0  # the other outlets not named
+    assert story_cited_once(story, [("c.txt", False)]) == 0.0 and story_cited_once([], [("a.txt", True)]) is None

@@ -84,3 +84,27 @@ def test_an_expected_outcome_is_one_of_the_three(tmp_path):
         load_gold(bad)
     bad.write_text('{"id": "a", "question": "Q?", "answerable": false}\n')
     assert load_gold(bad)[0].expected == "declined"
+
+
+@pytest.mark.parametrize("gold, folders", [("gold-news.jsonl", ["news-corpus"]), ("gold-time.jsonl", ["../corpus", "dev-corpus"])])
+def test_the_time_differ_and_copies_sets_are_verbatim_and_name_their_copies(gold, folders):
+    """Issue 26's gold: evidence is in its article as loaded, and a same_story group names indexed files."""
+    texts = {p.name: build_article(load_file(SourceFile(p, p.parent), 10**7)).text
+             for f in folders for p in (ROOT / "eval" / f).iterdir() if p.suffix == ".txt"}
+    items = load_gold(ROOT / "eval" / gold)
+    assert {"time", "latest", "differ", "unanswerable"} <= {i.kind for i in items}
+    for item in items:
+        assert all(s in texts for s in item.gold_sources + item.same_story), item.id
+        assert all(any(" ".join(ev.split()) in " ".join(texts[s].split()) for s in item.gold_sources)
+                   for ev in item.evidence), item.id
+
+
+def test_wrong_facts_and_same_story_are_read_and_checked(tmp_path):
+    g = tmp_path / "g.jsonl"
+    g.write_text('{"question": "q?", "gold_sources": ["a.txt"], "key_facts": ["300"], "wrong_facts": ["450"], '
+                 '"same_story": ["a.txt", "b.txt"]}\n{"question": "r?", "gold_sources": ["a.txt"], "wrong_facts": "450"}\n')
+    with pytest.raises(InputError, match=r"g.jsonl:2: field 'wrong_facts' must be a list of strings"):
+        load_gold(g)
+    g.write_text(g.read_text().splitlines()[0])
+    item = load_gold(g)[0]
+    assert item.wrong_facts == ("450",) and item.same_story == ("a.txt", "b.txt")

@@ -152,3 +152,12 @@ def test_where_wants_the_place_something_is_in_not_one_it_has_ties_to():
     s = "A group with ties to Tehran has helped al-Qaida establish a training camp in northern Iraq, officials say."
     found = ents(s, ("Tehran", "GPE"), ("al-Qaida", "ORG"), ("Iraq", "GPE"))
     assert typed_span("place", s, "Where is the group based?", None, found).text == "northern Iraq"
+
+
+def test_a_date_answer_a_reader_cannot_place_is_never_asserted():
+    """A dev-corpus story says a motion is moved "today" and has no date: "today" was asserted in bold."""
+    from rag.answer.facts import dated, placed
+
+    assert not placed("date", dated("today", None)) and not placed("date", dated("on Wednesday", None))
+    assert placed("date", dated("today", "2002-08-27")) and placed("date", "27 August 2002")
+    assert placed("person", "Kerry Nettle")  # only dates need a calendar
