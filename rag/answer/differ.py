@@ -1,5 +1,5 @@
 """Reports differ: the best sentences from different articles give different values for the asked-for
-number or date ("450 workers" in a 2021 story, "300" in a 2020 one). The answer then shows each value
+number, date or name ("450 workers" in a 2021 story, "300" in a 2020 one). The answer then shows each value
 with its outlet and date, newest first, instead of picking one; the same value from several outlets is
 one value with several citations. Pure."""
 
@@ -8,13 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.answer.cite import Evidence
-from rag.answer.facts import typed_span
+from rag.answer.entities import entities
+from rag.answer.facts import Span, typed_span
+from rag.answer.spans import typed_span as entity_span
 from rag.lexicon.calendar import When
 from rag.lexicon.dates import human_date
 from rag.lexicon.numbers import quantities
+from rag.lexicon.words import fold
 from rag.records import Citation, Reported, Sentence
 
-KINDS = ("quantity", "money", "date")  # values that can be compared; a name read by patterns is too loose
+KINDS = ("quantity", "money", "date", "person", "org", "place")
+NAMES = ("person", "org", "place")
+# A name is compared only when the question's own words sit at it ("Orrin Falls mayor Petra Lindqvist" for
+# "Who is the mayor of Orrin Falls?" fits 0.90; a name the sentence merely mentions fits 0.5 or so): two
+# sentences naming different people are a disagreement only when both name the one asked about.
+NAME_FIT = 0.9
 
 
 @dataclass(frozen=True)
@@ -39,11 +47,18 @@ def differing(kind: str | None, question: str, groups: list[list[Evidence]]) -> 
 
 
 def _value(kind: str, question: str, ev: Evidence, group: int) -> _Value | None:
-    span = typed_span(kind, ev.text, question, ev.hit.date)
-    if span is None:
+    span = _span(kind, question, ev)
+    if span is None or (kind in NAMES and span.fit < NAME_FIT):
         return None
-    key = frozenset(quantities(span.text)) if kind != "date" else span.text.casefold().removeprefix("on ").strip()
+    key = frozenset(quantities(span.text)) if kind in ("quantity", "money") else fold(span.text).removeprefix("on ").strip()
     return _Value(span.text, key, group) if key else None
+
+
+def _span(kind: str, question: str, ev: Evidence) -> Span | None:
+    """The asked-for value in the sentence: numbers and dates by pattern, names as the entities read."""
+    if kind in NAMES:
+        return entity_span(kind, ev.text, question, ev.hit.date, entities(ev.text))
+    return typed_span(kind, ev.text, question, ev.hit.date)
 
 
 def _newest(group: list[Evidence]) -> int:
@@ -56,7 +71,7 @@ def reported(kind: str, question: str, sentences: tuple[Sentence, ...], citation
     """Each value once, with the markers of the sentences that give it and where it was reported."""
     out = []
     for idx in order:
-        span = typed_span(kind, groups[idx[0]][0].text, question, groups[idx[0]][0].hit.date)
+        span = _span(kind, question, groups[idx[0]][0])
         markers = tuple(dict.fromkeys(m for i in idx for m in sentences[i].markers))
         first = next(c for c in citations if c.marker == markers[0])
         where = ", ".join(x for x in (first.publisher, human_date(first.date)) if x)

@@ -67,6 +67,11 @@ def test_reports_that_differ_show_each_value_with_outlet_and_date_newest_first(n
     assert "Sources differ" in html and 'class="differ-label"' in html
 
 
+def test_two_mayors_in_two_years_are_reported_newest_first(news_rag):
+    answer = news_rag.ask("Who is the mayor of Orrin Falls?")
+    assert [v.value for v in answer.differ] == ["Jonas Abara", "Petra Lindqvist"] and answer.short_answer is None
+
+
 def test_a_syndicated_story_is_cited_once_and_names_the_other_outlets(news_rag):
     answer = news_rag.ask("How many Corvan C-72 turboprop aircraft has Pell Air ordered?")
     cited = {c.source for c in answer.citations} & PELL

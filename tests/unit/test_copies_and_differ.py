@@ -72,10 +72,18 @@ def test_different_numbers_from_different_articles_differ_newest_first_and_same_
         ("450 people", (2, 3), "Ledger, 14 June 2021"), ("300 people", (1,), "Courier, 3 March 2020")]
 
 
-def test_agreeing_sources_one_article_or_an_uncomparable_kind_do_not_differ():
+def test_agreeing_sources_or_one_articles_history_do_not_differ():
     same = [_group("a.txt", "The plant employs 450 people.", "2021", "A"), _group("b.txt", "It has 450 people.", "2021", "B")]
     assert differing("quantity", QUESTION, same) is None
     one = [_group("a.txt", "The plant employs 450 people.", "2021", "A"), _group("a.txt", "It had 300 people.", "2021", "A")]
     assert differing("quantity", QUESTION, one) is None  # one article's history is not a disagreement
-    names = [_group("a.txt", "Mayor Jonas Abara spoke.", "2022", "A"), _group("b.txt", "Mayor Petra Lindqvist spoke.", "2020", "B")]
-    assert differing("person", "Who is the mayor?", names) is None
+    assert differing("reason", QUESTION, same + one) is None  # a reason is not a value to compare
+
+
+def test_two_names_differ_only_when_both_are_the_one_asked_about():
+    question = "Who is the mayor of Orrin Falls?"
+    mayors = [_group("a.txt", "Orrin Falls mayor Jonas Abara called the news a blow.", "2022-11-09", "Courier"),
+              _group("b.txt", "Orrin Falls mayor Petra Lindqvist said the plant had helped.", "2020-03-03", "Courier")]
+    assert differing("person", question, mayors) == [[0], [1]]
+    mentioned = [mayors[0], _group("c.txt", "The plant manager, Dana Whitcombe, met workers in Orrin Falls.", "2021", "Ledger")]
+    assert differing("person", question, mentioned) is None  # a name merely mentioned is no rival answer
