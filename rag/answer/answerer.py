@@ -11,7 +11,7 @@ from rag.answer.facts import placed
 from rag.answer.injection import Screen
 from rag.answer.rank import PartRanking, Scored
 from rag.answer.reldates import annotate
-from rag.answer.timeframe import asks_latest, span_in_time, timeframe
+from rag.answer.timeframe import span_in_time, timeframe
 from rag.lexicon.numbers import numbers
 from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation, Hit
 
@@ -98,21 +98,21 @@ class ExtractiveAnswerer:
                     continue  # one sentence answers two parts: quoted once
                 groups.append(_same_fact_group(item, part))
                 undated += annotate(c.text, c.hit.date)[1]
-        kind = ranking[0].info.kind
+        kind, frame = ranking[0].info.kind, timeframe(question)
         # a question for the present is answered by the newest fact (rag.answer.timeframe), not by every value
-        order = differing(kind, question, groups) if len(ranking) == 1 and not asks_latest(question) else None
+        order = differing(kind, question, groups) if len(ranking) == 1 and not (frame and frame.latest) else None
         if order:  # the sources give different values: each shown, newest first, and none asserted
             groups, order = _values_first(groups, order)
         sentences, citations = compose(groups)
         values = reported(kind, question, sentences, citations, order, groups) if order else ()
         # A bold short answer is a promise: made only when the assertion model is sure of every part's
         # (a part left unasserted would make it a half-promise).
-        frame = timeframe(question)
-        whole = all(p.reading and p.reading.short and p.assertion >= self.assert_threshold and placed(p.info.kind, p.reading.short)
+        whole = all(p.reading and p.reading.short and p.assertion >= self.assert_threshold
+                    and placed(p.info.kind, p.reading.short)  # a date on a calendar, of the time asked about
                     and span_in_time(frame, p.reading.short, p.ranked[0].candidate.text) for p in ranking)
         short = "; ".join(shorts) if shorts and whole and not values else None
-        return Answer(question, plain_text(short, sentences, values), abstained=False, citations=tuple(citations), differ=values,
-                      hits=tuple(hits), answerer=self.name, notice=_notice(ranking, answered, undated),
+        return Answer(question, plain_text(short, sentences, values), abstained=False, citations=tuple(citations),
+                      differ=values, hits=tuple(hits), answerer=self.name, notice=_notice(ranking, answered, undated),
                       status=ANSWERED if short else PASSAGES, short_answer=short, sentences=sentences)
 
 

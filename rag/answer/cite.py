@@ -72,7 +72,8 @@ def plain_text(short_answer: str | None, sentences: tuple[Sentence, ...], differ
 
 
 def differ_line(values: tuple[Reported, ...]) -> str:
-    """ "Sources differ: 450 workers (Northern Ledger, 14 June 2021) [1]; 300 people (Valley Courier, 3 March 2020) [2]" """
+    """Each value with where and when it was reported, newest first:
+    "Sources differ: 450 people (Orrin Ledger, 14 June 2021) [1]; 300 people (Valley Courier, 3 March 2020) [2]"."""
     return "Sources differ: " + "; ".join(
         f"{v.value} ({v.where}) {''.join(f'[{m}]' for m in v.markers)}" for v in values)
 
@@ -90,4 +91,5 @@ def sentence_line(s: Sentence) -> str:
 def to_citation(marker: int, ev: Evidence) -> Citation:
     h = ev.hit
     return Citation(marker=marker, source=h.chunk.source, title=h.title, date=h.date, publisher=h.publisher,
-                    chunk_id=h.chunk.id, quote=ev.text.strip(), start=ev.start, end=ev.end, score=h.score, also_reported_by=h.also)
+                    chunk_id=h.chunk.id, quote=ev.text.strip(), start=ev.start, end=ev.end, score=h.score,
+                    also_reported_by=h.also)

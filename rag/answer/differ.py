@@ -50,7 +50,8 @@ def _value(kind: str, question: str, ev: Evidence, group: int) -> _Value | None:
     span = _span(kind, question, ev)
     if span is None or (kind in NAMES and span.fit < NAME_FIT):
         return None
-    key = frozenset(quantities(span.text)) if kind in ("quantity", "money") else fold(span.text).removeprefix("on ").strip()
+    numeric = kind in ("quantity", "money")
+    key = frozenset(quantities(span.text)) if numeric else fold(span.text).removeprefix("on ").strip()
     return _Value(span.text, key, group) if key else None
 
 

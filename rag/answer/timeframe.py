@@ -20,7 +20,8 @@ _SCOPED = re.compile(rf"\b(?P<word>in|during|as of|by|before|after|since|until|t
                      r"(?!\s*(?:-|–|to)\s*\d)(?P<event>\s+[a-z]\w*)?", re.IGNORECASE)
 _BETWEEN = re.compile(rf"\b(?:between|from)\s+(?P<a>(?:{MONTH}\.?\s+)?(?:1[89]|20)\d{{2}})\s+(?:and|to|until)\s+"
                       rf"(?P<b>(?:{MONTH}\.?\s+)?(?:1[89]|20)\d{{2}})\b", re.IGNORECASE)
-_PRESENT = re.compile(r"\b(?:now|currently|current|at present|presently|these days|latest|most recent(?:ly)?)\b", re.IGNORECASE)
+_PRESENT = re.compile(r"\b(?:now|currently|current|at present|presently|these days|latest|most recent(?:ly)?)\b",
+                      re.IGNORECASE)
 T = TypeVar("T")
 NEAR_BEST = 0.85  # among sentences within this ratio of the best, the present is the newest
 
@@ -42,8 +43,8 @@ class Timeframe:
     def filters(self, base: Filters | None) -> Filters:
         """The user's filters narrowed to this time (the later start, the earlier end)."""
         base = base or Filters()
-        start = max((x for x in (base.date_from, self.date_from) if x), key=lambda x: When.parse(x).bounds()[0], default=None)
-        end = min((x for x in (base.date_to, self.date_to) if x), key=lambda x: When.parse(x).bounds()[1], default=None)
+        start = max((x for x in (base.date_from, self.date_from) if x), key=lambda x: _start(x), default=None)
+        end = min((x for x in (base.date_to, self.date_to) if x), key=lambda x: _end(x), default=None)
         return Filters(base.sources, base.publishers, start, end)
 
 
@@ -74,11 +75,6 @@ def span_in_time(frame: Timeframe | None, span: str, sentence: str) -> bool:
         return True
     after = [m for m in years if m.start() >= at + len(span)]
     return within(frame, (after[0] if after else years[-1]).group(0))
-
-
-def asks_latest(question: str) -> bool:
-    frame = timeframe(question)
-    return bool(frame and frame.latest)
 
 
 def _iso(text: str) -> str:
@@ -129,6 +125,12 @@ def newest_first(scored: list[T], date_of: Callable[[T], str | None], score_of: 
     return sorted(near, key=lambda s: -_end(date_of(s))) + rest
 
 
+def _start(date: str | None) -> int:
+    when = When.parse(date)
+    return when.bounds()[0] if when else 0
+
+
 def _end(date: str | None) -> int:
+    """The last day a date spans (YYYYMMDD); 0 when undated, so the undated sort as oldest."""
     when = When.parse(date)
     return when.bounds()[1] if when else 0

@@ -114,7 +114,8 @@ def verify(answer: Answer, passages: dict[int, str], embed: Embed | None = None,
     kept = short if short_ok else None
     # An extractive answer is "answered" by its short answer alone: without it, what is left are the passages.
     status = PASSAGES if answer.status == ANSWERED and answer.answerer == "extractive" and kept is None else answer.status
-    return replace(answer, text=plain_text(kept, tuple(sentences), answer.differ), sentences=tuple(sentences), short_answer=kept,
+    return replace(answer, text=plain_text(kept, tuple(sentences), answer.differ), sentences=tuple(sentences),
+                   short_answer=kept,
                    unsupported=tuple(unsupported), grounded=round(float(np.mean(scores)) if scores else 0.0, 3),
                    notice=notice, status=status, citations=tuple(c for c in answer.citations if c.marker in markers))
 
