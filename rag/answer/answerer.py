@@ -6,7 +6,7 @@ from typing import Iterator, Protocol, Sequence
 
 from rag.answer.cite import Evidence, compose, plain_text, to_citation
 from rag.answer.constraints import unmet
-from rag.answer.differ import differing, reported
+from rag.answer.differ import CONTESTED_FIT, differing, reported
 from rag.answer.facts import placed
 from rag.answer.injection import Screen
 from rag.answer.rank import PartRanking, Scored
@@ -100,7 +100,10 @@ class ExtractiveAnswerer:
                 undated += annotate(c.text, c.hit.date)[1]
         kind, frame = ranking[0].info.kind, timeframe(question)
         # a question for the present is answered by the newest fact (rag.answer.timeframe), not by every value
-        order = differing(kind, question, groups) if len(ranking) == 1 and not (frame and frame.latest) else None
+        # and values are compared only when the best passage speaks of what the question names ("Dunmore")
+        one = len(ranking) == 1 and not (frame and frame.latest) and not unmet(ranking[0].info, ranking[0].ranked[0].candidate)
+        order = differing(kind, question, groups) if one else None
+        contested = bool(order) or (one and differing(kind, question, groups, CONTESTED_FIT) is not None)
         if order:  # the sources give different values: each shown, newest first, and none asserted
             groups, order = _values_first(groups, order)
         sentences, citations = compose(groups)
@@ -110,7 +113,7 @@ class ExtractiveAnswerer:
         whole = all(p.reading and p.reading.short and p.assertion >= self.assert_threshold
                     and placed(p.info.kind, p.reading.short)  # a date on a calendar, of the time asked about
                     and span_in_time(frame, p.reading.short, p.ranked[0].candidate.text) for p in ranking)
-        short = "; ".join(shorts) if shorts and whole and not values else None
+        short = "; ".join(shorts) if shorts and whole and not contested else None
         return Answer(question, plain_text(short, sentences, values), abstained=False, citations=tuple(citations),
                       differ=values, hits=tuple(hits), answerer=self.name, notice=_notice(ranking, answered, undated),
                       status=ANSWERED if short else PASSAGES, short_answer=short, sentences=sentences)

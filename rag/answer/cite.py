@@ -47,7 +47,8 @@ def compose(groups: list[list[Evidence]]) -> tuple[tuple[Sentence, ...], list[Ci
                 citations.append(cited)
             markers += [cited.marker] if cited.marker not in markers else []
         text = balance_quotes(_LIST_MARK.sub("", group[0].text.strip()))  # a list item's dash is layout
-        noted = sorted({year_of(ev.hit.date) or "year not given" for ev in group}) if len(years) > 1 else []
+        # in the order of the markers: "[1][2] (2021, 2017)" when [1] is of 2021 (a new user read them reversed)
+        noted = list(dict.fromkeys(year_of(ev.hit.date) or "year not given" for ev in group)) if len(years) > 1 else []
         sentences.append(Sentence(text, tuple(markers), years=tuple(noted), dates=date_notes(text, group[0].hit.date)))
     return tuple(sentences), citations
 

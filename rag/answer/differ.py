@@ -19,10 +19,17 @@ from rag.records import Citation, Reported, Sentence
 
 KINDS = ("quantity", "money", "date", "person", "org", "place")
 NAMES = ("person", "org", "place")
-# A name is compared only when the question's own words sit at it ("Orrin Falls mayor Petra Lindqvist" for
-# "Who is the mayor of Orrin Falls?" fits 0.90; a name the sentence merely mentions fits 0.5 or so): two
-# sentences naming different people are a disagreement only when both name the one asked about.
+# A value is compared only when it is plainly the asked-for thing: a number with the question's own counted
+# noun ("450 people" for "How many people ...?", fit 1.0; "200 workers" sent home, or "six still", fit 0.75),
+# a date with its digits, a name the question's words sit at ("Orrin Falls mayor Petra Lindqvist" for "Who
+# is the mayor of Orrin Falls?" fits 0.90; a name merely mentioned 0.5 or so). Found by a new user's run:
+# with any span of the kind, a cost was set against a headcount, and the evacuated against the missing.
+MIN_FIT = 1.0
 NAME_FIT = 0.9
+# Below that, another article's different number or date of the asked-for kind (fit 0.75: "47,800 tonnes"
+# in 2021, "33,500 tonnes" in 2019, for "How much copper does the mine produce a year?") may still be a
+# rival answer: no single value is then promised in bold, though the values are not set side by side.
+CONTESTED_FIT = 0.75
 
 
 @dataclass(frozen=True)
@@ -32,12 +39,14 @@ class _Value:
     group: int
 
 
-def differing(kind: str | None, question: str, groups: list[list[Evidence]]) -> list[list[int]] | None:
+def differing(kind: str | None, question: str, groups: list[list[Evidence]],
+              min_fit: float = MIN_FIT) -> list[list[int]] | None:
     """The groups that give each value, newest value first, when the groups' articles give more than
-    one value of a comparable kind; None when they agree, or the kind cannot be compared."""
+    one value of a comparable kind; None when they agree, or the kind cannot be compared. `min_fit`:
+    how plainly a number or date must be the asked-for thing to count (names: NAME_FIT)."""
     if kind not in KINDS:
         return None
-    values = [v for i, g in enumerate(groups) if (v := _value(kind, question, g[0], i))]
+    values = [v for i in _first_per_article(groups) if (v := _value(kind, question, groups[i][0], i, min_fit))]
     keys = list(dict.fromkeys(v.key for v in values))
     sources = {ev.hit.chunk.source for v in values for ev in groups[v.group]}
     if len(keys) < 2 or len(sources) < 2:
@@ -46,9 +55,21 @@ def differing(kind: str | None, question: str, groups: list[list[Evidence]]) -> 
     return sorted(by_key, key=lambda idx: -max(_newest(groups[i]) for i in idx))
 
 
-def _value(kind: str, question: str, ev: Evidence, group: int) -> _Value | None:
+def _first_per_article(groups: list[list[Evidence]]) -> list[int]:
+    """Each article's best-ranked sentence: what it says of the asked-for thing (its other sentences
+    give other facts, never a rival value of this one)."""
+    seen: set[str] = set()
+    firsts = []
+    for i, group in enumerate(groups):
+        if group[0].hit.chunk.source not in seen:
+            firsts.append(i)
+        seen.update(ev.hit.chunk.source for ev in group)
+    return firsts
+
+
+def _value(kind: str, question: str, ev: Evidence, group: int, min_fit: float) -> _Value | None:
     span = _span(kind, question, ev)
-    if span is None or (kind in NAMES and span.fit < NAME_FIT):
+    if span is None or span.fit < (NAME_FIT if kind in NAMES else min_fit):
         return None
     numeric = kind in ("quantity", "money")
     key = frozenset(quantities(span.text)) if numeric else fold(span.text).removeprefix("on ").strip()

@@ -25,8 +25,9 @@ def strip_notes(text: str) -> str:
 
 def date_notes(sentence: str, article_date: str | None) -> tuple[tuple[str, str], ...]:
     """Each relative date of `sentence` that the article's date resolves, with the date it means."""
+    # a date the sentence writes itself ("on Wednesday, 8 August 2018") is not said again in a note
     return tuple((m.group(0), note) for m in _EXPR.finditer(sentence)
-                 if _relative(m) and (note := resolve(m.group(0), article_date)) is not None)
+                 if _relative(m) and (note := resolve(m.group(0), article_date)) is not None and note not in sentence)
 
 
 def annotate(sentence: str, article_date: str | None) -> tuple[str, list[str]]:

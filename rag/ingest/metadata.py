@@ -21,11 +21,13 @@ _PUBLISHER_RULES = [
 
 
 def find_publisher(lines: list[str]) -> str | None:
-    """The outlet the text names, strongest rule first: a Publisher line, a source line, a dateline,
-    a line of outlet and date under the headline ("Valley Courier, 3 March 2020"), then weaker ones."""
-    strong, weak = _PUBLISHER_RULES[:3], _PUBLISHER_RULES[3:]
+    """The outlet the text names, strongest rule first: a Publisher line, a source line, a line of
+    outlet and date under the headline ("Valley Courier, 3 March 2020"), a dateline, then weaker ones.
+    The outlet line names the paper that printed this copy, a dateline's credit ("MARSTON, May 5
+    (Northwire) –") the agency that wrote it: a wire story in three papers is three outlets."""
+    stated, dateline, weak = _PUBLISHER_RULES[:2], _PUBLISHER_RULES[2:3], _PUBLISHER_RULES[3:]
     outlets = (found[0] for line in lines[:HEADER_LINES] if (found := outlet_line(line)))
-    return _named_by(strong, lines) or next(outlets, None) or _named_by(weak, lines)
+    return _named_by(stated, lines) or next(outlets, None) or _named_by(dateline + weak, lines)
 
 
 def _named_by(rules: list[re.Pattern], lines: list[str]) -> str | None:

@@ -192,7 +192,8 @@ def parse_iso_prefix(value: str, field: str) -> tuple[str, str]:
     when = When.parse(value.strip())
     if when is None or when.year is None:
         shaped = ISO.fullmatch(value.strip())  # the form of a date, but no day a calendar has
-        raise InputError(f"{field}: {value!r} is not a valid date" if shaped else
+        raise InputError(f"{field}: {value!r} is not a valid date (no such day; use YYYY, YYYY-MM or YYYY-MM-DD)"
+                         if shaped else
                          f"{field}: {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
     return when.iso, when.precision
 

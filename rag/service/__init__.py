@@ -32,7 +32,7 @@ from rag.retrieve.hybrid import ChunkRetriever, Retriever
 from rag.service.corpus import Corpus
 from rag.service.options import Plan, check_options, no_match, pick
 from rag.service.timeline import Timeline
-from rag.service.timing import hits_in_time, of_time, out_of_time, time_note
+from rag.service.timing import hits_in_time, of_time, out_of_time, time_note, untimed
 from rag.settings import Settings
 
 
@@ -215,7 +215,8 @@ class Rag(Corpus, Timeline):
         frame = timeframe(question)
         if frame and frame.bounded:
             hits = hits_in_time(self.retriever_for(o.retriever), question, o, frame, self._filters(o.filters), hits)
-        ranking = self.ranker.rank(question, hits, newest=bool(frame and frame.latest), keep=of_time(frame))
+        ranking = self.ranker.rank(untimed(question, frame), hits, newest=bool(frame and frame.latest),
+                                   keep=of_time(frame))
         answerer, offline = plan.answerer, plan.notice
         answer = None
         if declines(ranking, o.answer_threshold):

@@ -15,7 +15,8 @@ from rag.records import AskOptions, Filters
 def no_match(filters: Filters) -> str:
     said = [("file", ", ".join(filters.sources)), ("outlet", ", ".join(filters.publishers)),
             ("date_from", filters.date_from), ("date_to", filters.date_to)]
-    return "No article matches these filters (" + "; ".join(f"{k}: {v}" for k, v in said if v) + ")"
+    return ("No article matches these filters (" + "; ".join(f"{k}: {v}" for k, v in said if v) + "): "
+            "`rag articles` lists each article's file, outlet and date")
 
 
 def pick(chosen, default):

@@ -24,6 +24,7 @@ from rag.index import Index
 from rag.index.filters import bounds
 from rag.lexicon.calendar import When
 from rag.lexicon.dates import find_date
+from rag.lexicon.outlets import outlet
 from rag.records import AskOptions, Filters, Hit, TimelineEntry
 
 # Chunks retrieved for a topic. An answer reads the best five; a timeline gathers every passage on the
@@ -117,6 +118,7 @@ class Timeline:
     open_index: Callable[[], None]
     retriever_for: Callable
     _filters: Callable[[Filters | None], Filters | None]
+    aliases: dict[str, str]
 
     def timeline(self, topic: str, filters: Filters | None = None,
                  progress: Callable[[int, int], None] | None = None) -> list[TimelineEntry]:
@@ -133,7 +135,8 @@ class Timeline:
         entries = within(timeline_entries(cands, sims, RELEVANCE), filters)
         if not entries:
             raise InputError(_nothing(topic, filters, about=bool((sims >= RELEVANCE).any())))
-        return entries
+        # each outlet by one name, as `rag articles` names it ("TASS" for "Itar-Tass" and "Itar Tass")
+        return [replace(e, publisher=outlet(e.publisher, self.aliases) or e.publisher) for e in entries]
 
     def _topic_hits(self, topic: str, filters: Filters | None, mode: str) -> list[Hit]:
         """The passages read for a topic. The date range is not a retrieval filter: a 2022 article may

@@ -34,6 +34,15 @@ def of_time(frame: Timeframe | None) -> Callable[[Candidate], bool] | None:
     return lambda c: within(frame, c.hit.date) or names_time_in(frame, c.text)
 
 
+def untimed(question: str, frame: Timeframe | None) -> str:
+    """The question as the ranker reads it: a time it gives is held by the filter on the sentences
+    (`of_time`) and by the short answer's check (rag.answer.timeframe.span_in_time), so "in 2021" is
+    not also a name the answering sentence must write (a 2021 story says "now employs 450")."""
+    if frame is None or not frame.bounded:
+        return question
+    return " ".join(question.replace(frame.said, " ").split())
+
+
 def out_of_time(frame: Timeframe) -> str:
     """Why a question whose time no passage is of is declined."""
     return f"no article is dated in the time the question gives (“{frame.said}”), and no passage names that time"

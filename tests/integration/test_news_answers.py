@@ -36,6 +36,8 @@ def test_a_year_in_the_question_keeps_the_facts_of_that_year(news_rag):
     assert "300" in answer.text and "450" not in answer.text and "200" not in answer.text
     assert {c.source for c in answer.citations} == {"courier-2020-plant.txt"}
     assert "in 2020" in answer.notice  # the answer says which time it speaks for
+    # the year is held by the filter, not asked of the sentence too: "now employs 450" in a 2021 story
+    assert news_rag.ask("How many people did the Kestrel plant in Orrin Falls employ in 2021?").short_answer == "450 people"
     later = news_rag.ask("How many people worked at Kestrel's Orrin Falls plant in 2021?")
     assert "450" in later.text and "300 people" not in later.text and not later.differ
 
@@ -67,6 +69,17 @@ def test_reports_that_differ_show_each_value_with_outlet_and_date_newest_first(n
     assert "Sources differ" in html and 'class="differ-label"' in html
 
 
+def test_different_figures_of_different_things_are_not_reported_as_differing(news_rag):
+    for question in ("How much did the second production line at the Orrin Falls battery plant cost?",
+                     "How many people were missing after the Ossa river flooded Vellmar?"):
+        assert not news_rag.ask(question).differ, question
+
+
+def test_values_other_articles_give_withhold_the_bold_answer(news_rag):
+    answer = news_rag.ask("How much copper does the Brenner Ridge mine produce a year?")
+    assert answer.short_answer is None and "47,800" in answer.text  # 2019 and 2018 gave other figures
+
+
 def test_two_mayors_in_two_years_are_reported_newest_first(news_rag):
     answer = news_rag.ask("Who is the mayor of Orrin Falls?")
     assert [v.value for v in answer.differ] == ["Jonas Abara", "Petra Lindqvist"] and answer.short_answer is None
@@ -78,6 +91,9 @@ def test_a_syndicated_story_is_cited_once_and_names_the_other_outlets(news_rag):
     assert len(cited) == 1 and "eight" in answer.text
     citation = next(c for c in answer.citations if c.source in PELL)
     assert {x.source for x in citation.also_reported_by} == PELL - cited
+    papers = {"courier-2021-pellair.txt": "Valley Courier", "harbourtimes-2021-pellair.txt": "Harbour Times",
+              "lakeshore-2021-pellair.txt": "Lakeshore Post"}  # the papers that printed the wire's story
+    assert {x.publisher for x in citation.also_reported_by} == {papers[s] for s in PELL - cited}
     record = answer_record(answer)["citations"][0]
     assert {x["source"] for x in record["also_reported_by"]} == PELL - cited
     assert "also in " in answer_text(answer)

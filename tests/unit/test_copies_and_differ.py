@@ -87,3 +87,26 @@ def test_two_names_differ_only_when_both_are_the_one_asked_about():
     assert differing("person", question, mayors) == [[0], [1]]
     mentioned = [mayors[0], _group("c.txt", "The plant manager, Dana Whitcombe, met workers in Orrin Falls.", "2021", "Ledger")]
     assert differing("person", question, mentioned) is None  # a name merely mentioned is no rival answer
+
+
+def test_only_a_value_plainly_of_the_asked_for_thing_is_a_rival_and_each_article_gives_one():
+    """From a new user's run: a cost was set against a headcount, workers sent home against the workforce,
+    and two figures of one article (evacuated, missing) against each other."""
+    employs = _group("a.txt", "The plant now employs 450 people.", "2021-06-14", "Ledger")
+    sent_home = _group("b.txt", "The company has sent 200 workers home on reduced pay.", "2022-11-09", "Courier")
+    assert differing("quantity", QUESTION, [employs, sent_home]) is None  # "200 workers" is not the count asked
+    assert differing("quantity", QUESTION, [employs, sent_home], min_fit=0.75) == [[1], [0]]  # but it may be a rival
+    missing = "How many people were missing after the flood?"
+    flood = [_group("n.txt", "The toll has risen to 16, with six still missing.", "2018-08-08", "Northwire"),
+             _group("n.txt", "More than 3,100 people have been evacuated.", "2018-08-08", "Northwire"),
+             _group("h.txt", "At least 14 people have died and nine are missing.", "2018-08-07", "Harbour Times")]
+    assert differing("quantity", missing, flood) is None  # Northwire's answer is its first sentence, not its second
+    cost = [_group("a.txt", "The new line cost 62 million dollars.", "2021", "A"),
+            _group("c.txt", "The plant employs 300 people.", "2020", "C")]
+    assert differing("money", "How much did the new line cost?", cost) is None
+
+
+def test_a_sentences_years_follow_its_markers():
+    group = [_group("a.txt", "About 7,000 troops.", "2021-04-30", "GDC")[0], _group("b.txt", "About 7,000 troops.", "2017-02-27", "RFE")[0]]
+    sentences, citations = compose([group])
+    assert sentences[0].markers == (1, 2) and sentences[0].years == ("2021", "2017")

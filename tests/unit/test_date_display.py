@@ -36,3 +36,11 @@ def test_a_partial_date_is_shown_alike_everywhere_and_stays_iso_in_json():
     assert (record["date"], record["date_precision"]) == ("--04-24", "month-day")
     row = corpus_rows([ArticleSummary("a.txt", "Talks", "TASS", "2017-02", 3)])[0]
     assert row[3] == "February 2017"
+
+
+def test_a_date_the_sentence_writes_is_not_noted_again():
+    from rag.answer.reldates import date_notes
+
+    assert date_notes("The toll rose to 16, the service said on Wednesday, 8 August 2018.", "2018-08-08") == ()
+    assert date_notes("The toll rose to 16, the service said on Wednesday.", "2018-08-08") == (
+        ("Wednesday", "8 August 2018"),)

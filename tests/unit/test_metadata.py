@@ -120,6 +120,11 @@ def test_a_web_pages_title_loses_its_sites_name(title, publisher, expected):
      ("--04-24", "dateline", "Itar-Tass")),  # a year the article mentions is not the year of its day
     (["Monday, March 3, 2020", "The council met."], None, ("2020-03-03", "dateline", None)),  # a weekday is no outlet
     (["LONDON, March 3, 2020 - The council met."], None, ("2020-03-03", "dateline", None)),  # nor is a city
+    # a wire story a paper printed: the paper is the outlet, the dateline's credit the agency (a new user
+    # saw three papers' copies all cited as "Northwire")
+    (["Pell Air orders turboprops", "Valley Courier, 6 May 2021", "",
+      "MARSTON, May 5 (Northwire) – Pell Air has ordered eight aircraft."], None,
+     ("2021-05-06", "outlet-line", "Valley Courier")),
 ])
 def test_dates_and_outlets_from_the_lines_news_prints_by_a_story(lines, meta, expected):
     from rag.ingest.metadata import find_publisher
