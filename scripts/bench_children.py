@@ -60,7 +60,8 @@ def over_window(texts: list[str]) -> int:
 def chunk_texts(folder: str, limit: int):
     """The chunk texts ingestion makes of the folder's files, in order, up to `limit`."""
     from rag.ingest.chunk import chunk_article
-    from rag.ingest.load import discover, load_file
+    from rag.ingest.load import load_file
+    from rag.ingest.walk import discover
     from rag.ingest.metadata import build_article
 
     fits, count = embedder().fits, 0
