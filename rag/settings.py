@@ -28,8 +28,8 @@ class Settings(BaseSettings):
     index_backend: str = Field("chroma", description="Where the index lives: chroma (default) or memory (this process only), or one a plug-in adds (`rag plugins`).")
     collection: str = Field("news", min_length=3, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$")
     embedding_model: str = Field(DEFAULT_MODEL, description="all-MiniLM-L6-v2 (packaged) or a sentence-transformers model folder.")
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "onnx-int8", description="How the model runs: torch, onnx (same vectors) or onnx-int8 (quantized, fastest).")
+    embedding_backend: Literal["torch", "onnx", "onnx-int8", "static"] = Field(
+        "onnx-int8", description="How the model runs: torch, onnx (same vectors), onnx-int8 (quantized, the default) or static (token vectors distilled from it: for archives, much faster, weaker).")
     model_cache: Path = Field(Path("~/.cache/newsrag"), description="Where ONNX exports of the embedding model are kept.")
     embed_batch_size: int = Field(8, ge=1, le=4096, description="Texts per model call (8 measured fastest here).")
     chunk_size: int = Field(256, ge=32, le=2048, description="Chunk size in cl100k_base tokens.")

@@ -75,8 +75,8 @@ def test_the_readme_quality_table_is_the_reference_runs():
 
     text = README.read_text()
     reference = README.parent / "eval" / "reference"
-    rows = re.findall(r"^\| ((?:sample|dev|heldout)[\w+-]*) \| (.+) \|$", text, re.M)
-    assert len(rows) == 6
+    rows = re.findall(r"^\| ((?:sample|dev|heldout|news|time)[\w+-]*) \| (.+) \|$", text, re.M)
+    assert len(rows) == 9
     keys = ["key_fact_accuracy", "false_decline", "declined_unanswerable", "assertion_precision",
             "assertion_coverage", "unanswerable_no_short", "citation_source_precision"]
     for name, cells in rows:
