@@ -134,3 +134,11 @@ def test_the_terminal_shows_sources_differ_and_also_in(news_rag, monkeypatch):
     result = CliRunner().invoke(app, ["ask", "How many Corvan C-72 turboprop aircraft has Pell Air ordered?", "--json"])
     cites = json.loads(result.stdout)["citations"]
     assert result.exit_code == 0 and any(c["also_reported_by"] for c in cites)
+
+
+def test_time_in_a_question_on_the_sample_corpus(sample_rag):
+    in_2017 = sample_rag.ask("How many Russian troops were stationed in Tajikistan in 2017?")
+    assert "7,000" in in_2017.text and {c.date[:4] for c in in_2017.citations} == {"2017"}
+    assert in_2017.short_answer == "About 7,000 troops" and "in 2017" in in_2017.notice
+    none = sample_rag.ask("How many Russian troops were stationed in Tajikistan in 2014?")
+    assert none.status == DECLINED and "“in 2014”" in none.reason
