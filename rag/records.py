@@ -22,6 +22,7 @@ class Article:
     date_evidence: str | None = None  # where the date came from; "copyright" is weak evidence
     publisher: str | None = None
     root: str = ""  # absolute folder it was ingested from, for --prune
+    url: str | None = None  # where it was published, when its collection row says (rag.ingest.collections)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Hit:
     date: str | None
     publisher: str | None
     also: tuple[Copy, ...] = ()  # the other articles that carry this story (syndicated copies)
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Citation:
     end: int
     score: float = 0.0  # cosine similarity of the cited chunk to the question
     also_reported_by: tuple[Copy, ...] = ()  # the other outlets that carried the same story
+    url: str | None = None  # the article's address, as its collection row gives it
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,7 @@ def answer_record(answer: Answer) -> dict:
 
 def _citation_record(c: Citation) -> dict:
     return {"marker": c.marker, "source": c.source, "title": c.title, "date": c.date,
-            "date_precision": precision_of(c.date), "publisher": c.publisher, "chunk_id": c.chunk_id,
+            "date_precision": precision_of(c.date), "publisher": c.publisher, "url": c.url, "chunk_id": c.chunk_id,
             "quote": c.quote, "start": c.start, "end": c.end, "score": round(c.score, 4),
             "also_reported_by": [{"source": x.source, "publisher": x.publisher, "date": x.date}
                                  for x in c.also_reported_by]}

@@ -59,12 +59,19 @@ class Settings(BaseSettings):
     read_only: bool = Field(False, description="Web chat without upload, delete and re-index, in the page and in its API (`rag serve --read-only`); for shared deployments.")
     outlet_aliases: Path | None = Field(None, description="A TOML file of outlet spellings to treat as one outlet, added to rag/lexicon/outlets.toml (e.g. \"TASS\" = [\"ITAR-TASS\"]).")
     upload_dir: Path = Field(Path("uploads"), description="Where articles uploaded in the web chat are kept.")
+    collection_fields: str = Field("", description="Columns of article collections (.jsonl, .csv) under other names than the common ones: FIELD=COLUMN,... (e.g. title=headline,text=body); `rag ingest --fields` adds to it.")
     queue_size: int = Field(100, ge=1, le=10000, description="Web chat requests that may wait (50 users at once are all answered); more are told the server is busy.")
     concurrency: int = Field(8, ge=1, le=256, description="Web chat answers computed at once.")
 
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1_000_000)
+
+    @field_validator("collection_fields")
+    @classmethod
+    def _fields(cls, spec: str) -> str:
+        field_map(spec)  # a mistake is named where the setting is read, not at the first ingest
+        return spec
 
     @field_validator("host")
     @classmethod
@@ -93,6 +100,23 @@ class Settings(BaseSettings):
         if toml_file is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
         return tuple(sources)
+
+
+ROW_FIELDS = ("id", "title", "date", "outlet", "url", "text")  # what one row of an article collection gives
+
+
+def field_map(spec: str) -> dict[str, str]:
+    """`title=headline,text=body` as {field: column}; ValueError names what is wrong. `publisher` is `outlet`."""
+    out: dict[str, str] = {}
+    for part in filter(str.strip, spec.split(",")):
+        field, eq, column = (x.strip() for x in part.partition("="))
+        field = "outlet" if field.lower() == "publisher" else field.lower()
+        if not eq or not column:
+            raise ValueError(f"{part.strip()!r} is not FIELD=COLUMN (e.g. text=body)")
+        if field not in ROW_FIELDS:
+            raise ValueError(f"unknown field {field!r} in {part.strip()!r}: use {', '.join(ROW_FIELDS)}")
+        out[field] = column
+    return out
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

@@ -93,4 +93,4 @@ def to_citation(marker: int, ev: Evidence) -> Citation:
     h = ev.hit
     return Citation(marker=marker, source=h.chunk.source, title=h.title, date=h.date, publisher=h.publisher,
                     chunk_id=h.chunk.id, quote=ev.text.strip(), start=ev.start, end=ev.end, score=h.score,
-                    also_reported_by=h.also)
+                    also_reported_by=h.also, url=h.url)

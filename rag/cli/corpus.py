@@ -50,7 +50,7 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 @friendly
 def show(
     article: Annotated[str, typer.Argument(metavar="ARTICLE", help="The article's file as `rag articles` "
-                                           "lists it (the path you ingested it from works too).")],
+                                           "lists it, a collection's row as FILE#ID (the path you ingested it from works too).")],
     as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print its metadata and `text` as JSON.")] = False,
     config: ConfigOpt = None,
 ) -> None:
@@ -64,10 +64,10 @@ def show(
     found = rag.find_article(article)
     record = {"source": found.source, "title": found.title, "outlet": outlet(found.publisher, rag.aliases) or None,
               "publisher": found.publisher, "date": found.date, "date_precision": precision_of(found.date),
-              "text": found.text}
+              "url": found.url, "text": found.text}
     if as_json:
         echo_json(record)
         return
     echo(found.title)
-    echo(" · ".join(x for x in (record["outlet"], human_date(found.date), found.source) if x) + "\n")
+    echo(" · ".join(x for x in (record["outlet"], human_date(found.date), found.source, found.url) if x) + "\n")
     echo(found.text)

@@ -131,7 +131,7 @@ class MemoryIndex:
 
     def _hit(self, chunk: Chunk, stored: np.ndarray, vector: np.ndarray) -> Hit:
         a = self._articles[chunk.source]
-        return Hit(chunk, float(stored @ vector), a.title, a.date, a.publisher)
+        return Hit(chunk, float(stored @ vector), a.title, a.date, a.publisher, url=a.url)
 
     def _passes(self, source: str, filters: Filters | None) -> bool:
         if not filters:

@@ -1,2 +1,2 @@
-"""Ingest: files -> Article -> Chunk (load, clean, metadata, chunk), and the pipeline that embeds and
-stores them through the index."""
+"""Ingest: files -> Article -> Chunk (load, clean, metadata, chunk), article collections (.jsonl, .csv)
+read a row at a time, and the pipeline that embeds and stores them through the index."""

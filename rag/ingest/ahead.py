@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import LoadError
+from rag.ingest.collections import is_collection
 from rag.ingest.load import SourceFile, read_bytes
 from rag.ingest.readers import content_hash, kind_of, parse
 
@@ -48,6 +49,8 @@ def parse_ahead(files: list[SourceFile], known: Mapping[str, tuple[str, str]], m
     Files refused before parsing (too big, unreadable) are left to the ingest, which names them."""
     ahead, kept = Ahead(), 0
     for file in files:
+        if is_collection(file.path):  # read a row at a time under the lock, never whole (rag.ingest.collect)
+            continue
         signature = _signature(file.path)
         try:
             kind = kind_of(file.path)

@@ -55,33 +55,39 @@ def without_site(title: str, publisher: str | None) -> tuple[str, str | None]:
     return title, None
 
 
-def _lead_title(text: str, loaded: LoadedFile) -> str:
+def _lead_title(text: str, stem: str) -> str:
     """A story without a headline is named by its opening words (its file name if it has none)."""
     opening = text.split()[:10]
-    return " ".join(opening) + ("…" if len(text.split()) > 10 else "") if opening else loaded.file.path.stem
+    return " ".join(opening) + ("…" if len(text.split()) > 10 else "") if opening else stem
 
 
 def build_article(loaded: LoadedFile) -> Article:
     """Turn a loaded file into an Article: clean body, headline, date with its evidence, publisher."""
-    lines = split_lines(loaded.text)
+    return article_of(loaded.text, loaded.meta, loaded.file.source, str(loaded.file.root), loaded.content_hash,
+                      loaded.file.path.stem)
+
+
+def article_of(raw: str, meta: dict[str, str], source: str, root: str, content_hash: str, stem: str) -> Article:
+    """An article's text and what its format declares (title, date, publisher) as an Article."""
+    lines = split_lines(raw)
     title_at = find_title(lines)
     text = clean_text(lines, title_at)
     if not text.strip():
         text = "\n\n".join(ln for ln in lines if ln)  # never drop a whole article as chrome
-    found = find_publication_date(lines, loaded.meta.get("date"))
-    title = loaded.meta.get("title") or (lines[title_at] if title_at is not None else _lead_title(text, loaded))
-    publisher = loaded.meta.get("publisher") or find_publisher(lines)
+    found = find_publication_date(lines, meta.get("date"))
+    title = meta.get("title") or (lines[title_at] if title_at is not None else _lead_title(text, stem))
+    publisher = meta.get("publisher") or find_publisher(lines)
     title, site = without_site(title.strip(), publisher)
     if site:  # "Markets fall | Business | The Guardian": the section goes too
         title = without_site(title, publisher or site)[0]
     return Article(
-        source=loaded.file.source,
+        source=source,
         title=re.sub(r"^#{1,6}\s+", "", title.strip())[:300],  # a Markdown heading's marks are not its words
         text=text,
-        content_hash=loaded.content_hash,
+        content_hash=content_hash,
         date=found.iso if found else None,
         date_precision=found.precision if found else None,
         date_evidence=found.evidence if found else None,
         publisher=publisher or site,
-        root=str(loaded.file.root),
+        root=root,
     )

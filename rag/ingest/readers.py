@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rag.errors import LoadError
 from rag.ingest import formats
+from rag.ingest.collections import whole_file
 from rag.ingest.formats import MAX_TEXT_CHARS
 from rag.registry import Registry
 
@@ -31,6 +32,9 @@ READERS: Registry[Reader] = Registry("newsrag.readers", "reader", Reader)
 READERS.register(Reader("text", (".txt", ".md", ".markdown"), formats.parse_text, "plain text and Markdown"))
 READERS.register(Reader("html", (".html", ".htm"), formats.parse_html, "web pages, the article without its menus"))
 READERS.register(Reader("pdf", (".pdf",), formats.parse_pdf, "PDF documents"))
+# Collections hold many articles, one a row: the ingest reads them a row at a time (rag.ingest.collect).
+READERS.register(Reader("jsonl", (".jsonl",), whole_file, "article collections, one article a line as a JSON object"))
+READERS.register(Reader("csv", (".csv",), whole_file, "article collections, a header and one article a row"))
 
 
 def suffixes() -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -54,6 +55,24 @@ def find_date(text: str) -> When | None:
             if when:
                 return when
     return None
+
+
+_YEAR_FIRST = re.compile(r"\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T\s].*)?", re.S)
+
+
+def read_date(value: str) -> When | None:
+    """A date field's value (a collection row's): 2020, 2020-03, 2020-03-03T10:00:00Z, 2020/03/03, Unix
+    seconds or milliseconds (1583229600), else the first date written in it ("Tue, 03 Mar 2020 10:00 GMT");
+    None when it holds none. "03/04/2020" is None: the month and the day cannot be told apart."""
+    m = _YEAR_FIRST.fullmatch(value)
+    if m:
+        when = When(*(int(g) if g else None for g in m.groups()))
+        return when if when.valid() and 1800 <= (when.year or 0) <= 2200 else None
+    if re.fullmatch(r"\s*\d{9,13}(?:\.\d+)?\s*", value):
+        stamp = float(value) / (1000 if float(value) > 1e11 else 1)  # milliseconds as JavaScript writes them
+        day = dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date()
+        return When(day.year, day.month, day.day)
+    return find_date(value)
 
 
 def _when(groups: tuple[str, ...], order: str) -> When | None:

@@ -24,8 +24,10 @@ from rag.index.backends import make_index
 from rag.index.manifest import manifest_for
 from rag.ingest.ahead import Ahead, parse_ahead
 from rag.ingest.chunk import TOKENIZER
-from rag.ingest.pipeline import IngestReport, ingest_paths
+from rag.ingest.collect import RowOptions, free_space
+from rag.ingest.pipeline import ingest_paths
 from rag.ingest.walk import discover
+from rag.ingest.writer import IngestReport
 from rag.lexicon.outlets import load_aliases, same_outlet
 from rag.records import Answer, AskOptions, Filters, Finding, Hit, final
 from rag.retrieve.hybrid import ChunkRetriever, Retriever
@@ -33,7 +35,7 @@ from rag.service.corpus import Corpus
 from rag.service.options import Plan, check_options, no_match, pick
 from rag.service.timeline import Timeline
 from rag.service.timing import hits_in_time, of_time, out_of_time, time_note, untimed
-from rag.settings import Settings
+from rag.settings import Settings, field_map
 
 
 class Rag(Corpus, Timeline):
@@ -127,12 +129,14 @@ class Rag(Corpus, Timeline):
     def ingest(self, paths: list[Path], prune: bool = False, rebuild: bool = False,
                progress: Callable[[str], None] | None = None,
                on_start: Callable[[int], None] | None = None, sweep: bool = False,
-               follow_links: bool = False, reading: Callable[[str], None] | None = None) -> IngestReport:
+               follow_links: bool = False, reading: Callable[[str], None] | None = None,
+               fields: dict[str, str] | None = None) -> IngestReport:
         """Ingest files and folders; with `rebuild`, start from an empty index first. After an
         interrupted ingest (or with `sweep`), chunks left without their article are removed. Symbolic
         links inside the folders are refused unless `follow_links` (rag ingest --follow-symlinks).
         New and changed files are parsed before the write lock is taken (`reading` is told each one),
-        so other writers wait only for the writing."""
+        so other writers wait only for the writing. `fields` names collections' columns, over the
+        setting collection_fields."""
         ahead = self._parse_ahead(paths, rebuild, follow_links, reading)
         with self.index.writing() as interrupted:
             if rebuild:
@@ -140,8 +144,10 @@ class Rag(Corpus, Timeline):
             self.index.open(self.manifest(), create=True)
             self._checked = True
             s = self.settings
+            room = free_space(s.index_dir) if s.index_backend == "chroma" and not s.chroma_url else None
+            rows = RowOptions({**field_map(s.collection_fields), **(fields or {})}, room)
             report = ingest_paths(paths, self.index, self.embedder, s.chunk_size, s.chunk_overlap, s.max_file_bytes,
-                                  prune, progress, on_start, follow_links, ahead)
+                                  prune, progress, on_start, follow_links, ahead, rows)
             self.index.record_inputs(paths, self.settings.upload_dir)
             if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
                 report.swept = self.index.sweep()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rag.errors import InputError, StoreError
 from rag.index import Index
+from rag.ingest.collections import row_of
 from rag.lexicon.outlets import outlet
 from rag.records import Article, ArticleSummary, Chunk, Copy
 from rag.retrieve.copies import copies_by_source, copy_groups
@@ -58,13 +59,14 @@ class Corpus:
         return self.index.article(source)
 
     def find_article(self, name: str) -> Article:
-        """The article `name` is the file of: as listed (its source), or a path to the file ingested;
-        InputError when neither is indexed."""
-        found, path = self.index.article(name), Path(name).expanduser()
+        """The article `name` is the file of: as listed (its source), or a path to the file ingested (a
+        collection's row: the path, # and its id); InputError when neither is indexed."""
+        found, row = self.index.article(name), row_of(name)
+        path, tail = (Path(row[0]).expanduser(), f"#{row[1]}") if row else (Path(name).expanduser(), "")
         if found is None and path.is_file():  # roots are stored resolved
             real = path.resolve()
             roots = (r for r in sorted({a.root for a in self.index.articles()}) if real.is_relative_to(r))
-            found = next((a for r in roots if (a := self.index.article(real.relative_to(r).as_posix()))), None)
+            found = next((a for r in roots if (a := self.index.article(real.relative_to(r).as_posix() + tail))), None)
         if found is None:
             raise InputError(f"{name!r} is not an indexed article: `rag articles` lists them")
         return found

@@ -11,10 +11,12 @@ from rag.records import DECLINED, PASSAGES, Answer, Citation, Sentence, answer_r
 
 
 def describe_source(c: Citation) -> str:
-    """"Title" — Publisher, 2017-02-27 (file.txt); also in Other Outlet, 28 February 2017 (other.txt)"""
+    """"Title" — Publisher, 2017-02-27 (file.txt); also in Other Outlet, 28 February 2017 (other.txt);
+    a collection's row with its url: "Title" — Outlet, 3 March 2020 (news.jsonl#a17) <https://…>"""
     tail = ", ".join(x for x in (c.publisher, human_date(c.date)) if x)
     also = f"; {also_in(c)}" if c.also_reported_by else ""
-    return f"“{c.title}” — {tail} ({c.source}){also}"
+    url = f" <{c.url}>" if c.url else ""
+    return f"“{c.title}” — {tail} ({c.source}){url}{also}"
 
 
 def also_in(c: Citation) -> str:

@@ -1,10 +1,12 @@
 """HTML for the web chat, built from escaped text only: nothing in a document can become markup,
-so no script runs, no image loads and no link points anywhere but our own source cards."""
+so no script runs, no image loads and no link points anywhere but our own source cards, except a
+collection row's own http(s) url, opened in a new tab without a referrer (url_html)."""
 
 from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 from rag.lexicon.dates import human_date
 from rag.records import ANSWERED, DECLINED, PASSAGES, Answer, Citation
@@ -42,6 +44,7 @@ a.cite {text-decoration:none; font-weight:600; color:#1d4ed8; padding:0 1px}
 .card:target {border-color:#1d4ed8; box-shadow:0 0 0 3px #c7d7fb}
 .card-head {font-size:13px; color:#374151}
 .card-title {font-weight:600; color:#111827}
+.url {font-size:12px; color:#55606e; overflow-wrap:anywhere}
 .passage {margin-top:6px; font-size:14px; color:#374151; white-space:pre-wrap}
 mark {background:#fff1a8; padding:0 1px}
 details.article {margin-top:6px; font-size:14px}
@@ -185,8 +188,29 @@ def source_card(c: Citation, turn: int, article: str | None, all_citations: tupl
                 f'<div>{_highlight(article, others + ([span] if span else []), this=span)}</div></details>')
     also = f'<div class="also">{esc(also_in(c))}</div>' if c.also_reported_by else ""
     return (f'<div class="card" id="{prefix}-{turn}-{c.marker}"><div class="card-head"><b>[{c.marker}]</b> '
-            f'<span class="card-title">{esc(c.title)}</span> — {meta}</div>{also}'
+            f'<span class="card-title">{esc(c.title)}</span> — {meta}</div>{url_html(c.url)}{also}'
             f'<div class="passage">{passage}</div>{full}</div>')
+
+
+def url_html(url: str | None) -> str:
+    """A collection row's url: a link only for http(s) to a host, opened apart, telling it nothing of the
+    chat (no referrer, no opener); any other (javascript:, data:, a relative path) is text."""
+    if not url:
+        return ""
+    if not _web_address(url):
+        return f'<div class="url">{esc(url)}</div>'
+    return (f'<div class="url"><a href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow" '
+            f'referrerpolicy="no-referrer">{esc(url)}</a></div>')
+
+
+def _web_address(url: str) -> bool:
+    if re.search(r"[\s\x00-\x1f\x7f]", url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1" and the like
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def span_in(article: str | None, c: Citation) -> tuple[int, int] | None:

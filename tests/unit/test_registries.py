@@ -35,7 +35,7 @@ def test_a_registered_reader_adds_its_suffix_and_a_second_of_one_name_is_refused
     with pytest.raises(ConfigError, match=r"must be a Reader, got str"):
         registry.register("eml")
     assert suffixes()[".htm"] == "html" and kind_of(Path("a/B.PDF")) == "pdf"
-    with pytest.raises(Exception, match=r"unsupported file type '.eml' \(use .txt .md .html .pdf\)"):
+    with pytest.raises(Exception, match=r"unsupported file type '.eml' \(use .txt .md .html .pdf .jsonl .csv\)"):
         kind_of(Path("letter.eml"))
 
 

@@ -102,8 +102,10 @@ def test_the_readmes_answer_record_has_every_field_the_json_has():
     import json
     import re
 
-    from rag.records import Answer, answer_record
+    from rag.records import Answer, Citation, answer_record
 
     block = re.search(r"### The answer record.*?```json\n(.*?)```", README.read_text(), re.S).group(1)
     shown = json.loads(block.replace("…", ""))
     assert set(shown) == set(answer_record(Answer("q", "a", False)))
+    citation = Citation(1, "news.jsonl#a17", "t", "2021", "p", "c", "q", 0, 1, url="https://x.example/")
+    assert set(shown["citations"][0]) == set(answer_record(Answer("q", "a", False, citations=(citation,)))["citations"][0])
