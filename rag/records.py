@@ -228,6 +228,13 @@ def answer_record(answer: Answer) -> dict:
     }
 
 
+def timeline_record(topic: str, entries: Iterable[TimelineEntry]) -> dict:
+    """The JSON of `rag timeline --json`."""
+    return {"topic": " ".join(topic.split()),
+            "entries": [{"date": e.date, "text": e.text, "source": e.source, "title": e.title,
+                         "publisher": e.publisher} for e in entries]}
+
+
 def _citation_record(c: Citation) -> dict:
     return {"marker": c.marker, "source": c.source, "title": c.title, "date": c.date,
             "date_precision": precision_of(c.date), "publisher": c.publisher, "url": c.url, "chunk_id": c.chunk_id,

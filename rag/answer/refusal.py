@@ -35,11 +35,12 @@ def refusal(text: str, in_articles: Callable[[str], bool]) -> str | None:
     return None
 
 
-def clean_question(question: str) -> str:
-    """Strip control characters; refuse empty or oversized questions with a clear message."""
+def clean_question(question: str, what: str = "question", hint: str = "") -> str:
+    """Strip control characters; refuse empty or oversized questions (or timeline topics: `what`) with a
+    clear message, `hint` saying what to write instead of nothing."""
     text = printable(question)
     if not text:
-        raise InputError("the question is empty")
+        raise InputError(f"the {what} is empty{hint}")
     if len(text) > MAX_QUESTION_CHARS:
-        raise InputError(f"the question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
+        raise InputError(f"the {what} is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
     return text

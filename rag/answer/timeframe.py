@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from rag.lexicon.calendar import MONTH, When, month_number
-from rag.records import Filters, Hit
+from rag.records import Filters
 
 _PERIOD = rf"(?:(?P<month>{MONTH})\.?\s+)?(?P<year>(?:1[89]|20)\d{{2}})"
 _SCOPED = re.compile(rf"\b(?P<word>in|during|as of|by|before|after|since|until|till)\s+(?P<the>the\s+)?{_PERIOD}"
@@ -110,8 +110,9 @@ def names_time_in(frame: Timeframe, text: str) -> bool:
     return any(within(frame, y) for y in re.findall(r"\b(?:1[89]|20)\d{2}\b", text))
 
 
-def in_time(frame: Timeframe, hit: Hit) -> bool:
-    return within(frame, hit.date) or names_time_in(frame, hit.chunk.text)
+def of_frame(frame: Timeframe, date: str | None, text: str) -> bool:
+    """Is a passage or sentence (`text`, its article dated `date`) of the frame's time?"""
+    return within(frame, date) or names_time_in(frame, text)
 
 
 def newest_first(scored: list[T], date_of: Callable[[T], str | None], score_of: Callable[[T], float]) -> list[T]:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from rag.cli.common import ConfigOpt, _rag, echo, echo_json, friendly
-from rag.records import Filters, TimelineEntry
+from rag.records import Filters, TimelineEntry, timeline_record
 
 # The options `rag ask` has, said of entries: here the range keeps entries by their own date (rag.cli.main
 # cannot be imported from here: it imports this module to register the command).
@@ -33,7 +33,7 @@ def timeline(
     rag = _rag(config)
     entries = rag.timeline(topic, Filters(publishers=tuple(publisher or ()), date_from=since, date_to=until))
     if as_json:
-        echo_json({"topic": " ".join(topic.split()), "entries": [_record(e) for e in entries]})
+        echo_json(timeline_record(topic, entries))
         return
     for entry in entries:
         echo(line(entry))
@@ -43,7 +43,3 @@ def line(entry: TimelineEntry) -> str:
     """One entry on one line: a sentence that ran over lines in its article is joined."""
     return "  ".join(x for x in (entry.date, entry.publisher, " ".join(entry.text.split()), f"[{entry.source}]") if x)
 
-
-def _record(entry: TimelineEntry) -> dict:
-    return {"date": entry.date, "text": entry.text, "source": entry.source, "title": entry.title,
-            "publisher": entry.publisher}

@@ -16,7 +16,7 @@ import numpy as np
 
 from rag.answer.features import Candidate
 from rag.answer.rank import candidates
-from rag.answer.refusal import MAX_QUESTION_CHARS, printable
+from rag.answer.refusal import clean_question
 from rag.answer.reldates import date_notes
 from rag.embed import CachedEmbedder
 from rag.errors import InputError
@@ -126,7 +126,7 @@ class Timeline:
         read, its date range the entries kept. `progress(done, total)` is told the sentences read.
         InputError names what was wrong: an empty topic, a reversed range, an outlet or topic that
         matches nothing."""
-        topic = _topic(topic)
+        topic = clean_question(topic, "topic", ': name what the timeline is about, e.g. "Russian troops in Tajikistan"')
         # a date that is not one, or a reversed range, is named here as `rag ask` names it
         o = self.options(AskOptions(filters=filters))
         hits = self._topic_hits(topic, filters, o.retriever)
@@ -155,15 +155,6 @@ class Timeline:
             if progress:
                 progress(min(start + BATCH, len(texts)), len(texts))
         return np.concatenate(sims) if sims else np.zeros(0)
-
-
-def _topic(topic: str) -> str:
-    text = printable(topic)
-    if not text:
-        raise InputError('the topic is empty: name what the timeline is about, e.g. "Russian troops in Tajikistan"')
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InputError(f"the topic is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
-    return text
 
 
 def _nothing(topic: str, filters: Filters | None, about: bool) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from rag.answer.features import Candidate
-from rag.answer.timeframe import Timeframe, in_time, names_time_in, within
+from rag.answer.timeframe import Timeframe, of_frame
 from rag.lexicon.dates import human_date
 from rag.records import Answer, AskOptions, Filters, Hit
 from rag.retrieve.hybrid import Retriever
@@ -22,7 +22,7 @@ def hits_in_time(retriever: Retriever, question: str, o: AskOptions, frame: Time
     top k `found` for the question that name a year of it. Only the top k: looking three times as deep
     let in a distractor's "by 2020" forecast for a question about 2020."""
     dated = retriever.retrieve(question, o.top_k, frame.filters(filters))
-    kept = {h.chunk.id: h for h in [*dated, *(h for h in found if in_time(frame, h))]}
+    kept = {h.chunk.id: h for h in [*dated, *(h for h in found if of_frame(frame, h.date, h.chunk.text))]}
     return sorted(kept.values(), key=lambda h: -h.score)[:o.top_k]
 
 
@@ -31,7 +31,7 @@ def of_time(frame: Timeframe | None) -> Callable[[Candidate], bool] | None:
     that name it themselves (the passage's other sentences may be of another time)."""
     if frame is None or not frame.bounded:
         return None
-    return lambda c: within(frame, c.hit.date) or names_time_in(frame, c.text)
+    return lambda c: of_frame(frame, c.hit.date, c.text)
 
 
 def untimed(question: str, frame: Timeframe | None) -> str:
