@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     embedding_backend: Literal["torch", "onnx", "onnx-int8", "static"] = Field(
         "onnx-int8", description="How the model runs: torch, onnx (same vectors), onnx-int8 (quantized, the default) or static (token vectors distilled from it: for archives, much faster, weaker).")
     model_cache: Path = Field(Path("~/.cache/newsrag"), description="Where ONNX exports of the embedding model are kept.")
+    embedding_threads: int = Field(0, ge=0, le=1024, description="Cores the model may use (0: all of them). `rag ingest --workers N` gives each worker its share.")
     embed_batch_size: int = Field(8, ge=1, le=4096, description="Texts per model call (8 measured fastest here).")
     chunk_size: int = Field(256, ge=32, le=2048, description="Chunk size in cl100k_base tokens.")
     chunk_overlap: int = Field(20, ge=0, le=1024)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS, free_port, make_rag, serving
+from helpers import CHROMA, CORPUS, free_port, make_rag, serving
 
 from rag.service import Rag
 
@@ -89,3 +89,15 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real `chroma run` on a loopback port, its data in tmp_path: its URL."""
+    if not CHROMA.exists():
+        pytest.fail(f"chroma CLI not found at {CHROMA}; it ships with the chromadb package")
+    port = free_port()
+    argv = [str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    with serving(argv, f"{url}/api/v2/heartbeat", "chroma run", 30):
+        yield url

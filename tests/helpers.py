@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from rag.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+CHROMA = Path(sys.executable).parent / "chroma"  # the server CLI that ships with chromadb
 
 
 def make_rag(index_dir: Path, **overrides) -> Rag:

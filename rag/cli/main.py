@@ -6,19 +6,18 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 
 from rag.answer.answerers import ANSWERERS
-from rag.cli.common import ConfigOpt, _progress, _rag, echo, echo_json, friendly, say, show_error, terminal_safe
+from rag.cli.common import ConfigOpt, _progress, _rag, echo, echo_json, friendly, say, show_error
 from rag.cli.corpus import articles, show
 from rag.cli.eval import eval_app
+from rag.cli.ingest import ingest
 from rag.cli.plugins import plugins
 from rag.cli.timeline import timeline
-from rag.errors import InputError, RagError
-from rag.ingest.readers import listing
+from rag.errors import RagError
 from rag.records import AskOptions, Filters, answer_record
 from rag.service.render import answer_text
-from rag.settings import field_map, load_settings
+from rag.settings import load_settings
 
 app = typer.Typer(
     help="Ask a pile of news articles questions and get answers you can check.\n\n"
@@ -37,60 +36,7 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also pr
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s")
 
 
-@app.command()
-@friendly
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help=f"Files or folders ({listing()}), searched recursively. "
-                                            "`rag plugins` lists the readers (a package can add one).")],
-    prune: Annotated[bool, typer.Option(metavar="", help="Remove indexed articles whose files are gone from these folders.")] = False,
-    rebuild: Annotated[bool, typer.Option(metavar="", help="Drop the index and build it again (after changing model or chunking).")] = False,
-    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Follow symbolic links inside the folders "
-                                                  "when they lead to files or folders inside the PATHs named (refused otherwise).")] = False,
-    fields: Annotated[Optional[str], typer.Option(
-        "--fields", metavar="FIELD=COLUMN,...", help="Columns of article collections (.jsonl .csv) under other names: "
-        "fields id, title, date, outlet, url, text (e.g. title=headline,text=body); adds to the setting "
-        "collection_fields.")] = None,
-    config: ConfigOpt = None,
-) -> None:
-    """Index articles from files or folders (.txt .md .html .pdf, collections of articles in .jsonl and .csv, and any type a reader plug-in adds).
-
-    Unchanged files are skipped; changed ones replace their old chunks; files that cannot be read are named with the reason and the rest are indexed. A collection holds one article a row, named FILE#ID; its unchanged rows are skipped and the rows it no longer holds are removed. Symbolic links inside the folders are named and skipped unless --follow-symlinks (a PATH named that is a link is followed).
-
-    Example: rag ingest corpus/ ~/news/2021 --prune; rag ingest archive.csv --fields text=body"""
-    try:
-        columns = field_map(fields or "")
-    except ValueError as exc:
-        raise InputError(f"--fields: {exc}") from None
-    rag = _rag(config)
-    with _Bar() as bar:  # drawn from the first file read on: a refusal before that is its one line
-        report = rag.ingest(paths, prune=prune, rebuild=rebuild, follow_links=follow_symlinks, fields=columns,
-                            on_start=lambda n: bar.update(total=n),
-                            reading=lambda src: bar.update(item=f"reading {escape(terminal_safe(src))}"),
-                            progress=lambda src: bar.update(advance=1, item=escape(terminal_safe(src))))
-    for kind, line in report.notes():
-        say(f"[red]{kind}:[/red] " if kind == "failed" else f"{kind}: ", line)
-    echo(report.summary())
-    if report.failed:
-        raise typer.Exit(1)
-
-
-class _Bar:
-    """The ingest's progress bar, shown from its first update on."""
-
-    def __init__(self) -> None:
-        self.progress, self.task = _progress(), None
-
-    def __enter__(self) -> _Bar:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.progress.stop()
-
-    def update(self, **change) -> None:
-        if self.task is None:
-            self.progress.start()
-            self.task = self.progress.add_task("ingesting", total=None, item="")
-        self.progress.update(self.task, **change)
+app.command()(ingest)  # first in --help: where everything starts
 
 
 def _options(top_k: int | None, source: list[str] | None = None, publisher: list[str] | None = None,

@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,10 +114,11 @@ def _quantize(fp32: Path, target: Path) -> None:
 
 
 @lru_cache(maxsize=4)
-def _session(path: str):
+def _session(path: str, threads: int = 0):
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads  # 0: one per core
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.log_severity_level = 3
     return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
@@ -136,8 +138,9 @@ class OnnxEmbedder(CachedEmbedder):
     """Same vectors as sentence-transformers (fp32: cosine 1.0; int8: >0.99), faster on CPU.
     Cheap to construct; the export (first time only) and the session load on first use."""
 
-    def __init__(self, name: str, batch_size: int = 64, quantized: bool = True, cache_dir: Path = Path(".")) -> None:
-        self.name, self.batch_size, self.quantized = name, batch_size, quantized
+    def __init__(self, name: str, batch_size: int = 64, quantized: bool = True, cache_dir: Path = Path("."),
+                 threads: int = 0) -> None:
+        self.name, self.batch_size, self.quantized, self.threads = name, batch_size, quantized, threads
         self.backend = "onnx-int8" if quantized else "onnx"
         self._path = resolve_model_path(name)
         self._cache_dir = cache_dir
@@ -153,9 +156,12 @@ class OnnxEmbedder(CachedEmbedder):
 
     @property
     def session(self):
+        return _session(self._exported(), self.threads)
+
+    def _exported(self) -> str:
         if self._onnx is None:
             self._onnx = str(export(self._path, self._cache_dir, self.quantized))
-        return _session(self._onnx)
+        return self._onnx
 
     @property
     def tokenizer(self):
@@ -182,17 +188,31 @@ class OnnxEmbedder(CachedEmbedder):
         # batch-mates (cosine 0.979 with itself alone), and answers on what was asked before: one at
         # a time, a text always gets the same vector (416 sentences/s against 499 batched; chunks faster).
         step = 1 if self.quantized else self.batch_size
-        for start in range(0, len(texts), step):
-            picked = order[start:start + step]
-            out[picked] = self._batch([texts[i] for i in picked])
+        units = [order[start:start + step] for start in range(0, len(texts), step)]
+        lanes = min(self.lanes, len(units))
+        if lanes < 2:
+            for picked in units:
+                out[picked] = self._batch([texts[i] for i in picked], self.session)
+            return out
+        # Many texts: one at a time on each core, each on a one-thread session, rather than one text
+        # spread over every core: 118 chunks/s against 77 on 2 cores, the same vectors bit for bit.
+        one = _session(self._exported(), 1)
+        with ThreadPoolExecutor(lanes) as pool:
+            for picked, vecs in zip(units, pool.map(lambda p: self._batch([texts[i] for i in p], one), units)):
+                out[picked] = vecs
         return out
 
-    def _batch(self, texts: list[str]) -> np.ndarray:
+    @property
+    def lanes(self) -> int:
+        """Cores to embed on: the setting, or all this process may use."""
+        return self.threads or len(os.sched_getaffinity(0))
+
+    def _batch(self, texts: list[str], session) -> np.ndarray:
         enc = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in enc], dtype=np.int64)
         mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
         types = np.array([e.type_ids for e in enc], dtype=np.int64)
-        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
         if self.config["cls"]:
             vecs = hidden[:, 0]
         else:

@@ -42,6 +42,8 @@ class Index(Protocol):
     # -- searching
     def refresh(self) -> None: ...  # catch up with another process's writes
 
+    def revision(self) -> str: ...  # which state of the articles this is: it changes with every write
+
     def dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]: ...
 
     def keyword(self, question: str, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]: ...
@@ -54,6 +56,8 @@ class Index(Protocol):
     def articles(self, with_text: bool = False) -> list[Article]: ...
 
     def article_texts(self, sources: list[str]) -> dict[str, str]: ...
+
+    def articles_named(self, sources: list[str]) -> list[Article]: ...  # with their text; unknown names left out
 
     def catalog(self) -> list[ArticleSummary]: ...
 

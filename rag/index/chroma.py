@@ -17,6 +17,7 @@ from rag.index.manifest import collection_names, mismatch, read_manifest
 from rag.index.place import Place
 from rag.index.probe import probe
 from rag.index.remote import check_admitted, server_target
+from rag.index.revision import bump, revision_of
 from rag.index.rows import article_from, centroid, hits_from, rows_of
 from rag.records import Article, Chunk, Filters, Hit
 
@@ -187,17 +188,11 @@ class ChromaStore:
                              documents=[a.text for a, _, _ in batch], metadatas=records)
 
     def revision(self) -> str:
-        """Which state of the chunks this is: the collection's id (new after a rebuild) and a counter
-        bumped by every ingest that changes them. Derived indexes (BM25) follow it."""
-        chunks = self._collection(self._names()[0], fresh=True)  # another process may have bumped it
-        return f"{chunks.id}:{int((chunks.metadata or {}).get('revision', 0))}"
+        """Which state of the chunks this is (rag.index.revision); derived indexes (BM25) follow it."""
+        return revision_of(self._collection(self._names()[0], fresh=True))  # another process may have bumped it
 
     def bump_revision(self) -> str:
-        chunks = self._collection(self._names()[0], fresh=True)
-        meta = dict(chunks.metadata or {})
-        meta["revision"] = int(meta.get("revision", 0)) + 1
-        chunks.modify(metadata=meta)
-        self._seen = f"{chunks.id}:{meta['revision']}"  # our own write: the client has it already
+        self._seen = bump(self._collection(self._names()[0], fresh=True))  # our own write: the client has it
         return self._seen
 
     def follow(self) -> str:
@@ -273,10 +268,15 @@ class ChromaStore:
         return sorted(arts, key=lambda a: a.source)
 
     def get_article(self, source: str) -> Article | None:
-        got = self.articles.get(ids=[source], include=["metadatas", "documents"])
-        if not got["ids"]:
-            return None
-        return article_from(got["ids"][0], got["metadatas"][0], got["documents"][0] or "")
+        found = self.get_articles([source])
+        return found[0] if found else None
+
+    def get_articles(self, sources: list[str]) -> list[Article]:
+        """Those articles (with their text) the index holds."""
+        if not sources:
+            return []
+        got = self.articles.get(ids=sources, include=["metadatas", "documents"])
+        return [article_from(i, m, t or "") for i, m, t in zip(got["ids"], got["metadatas"], got["documents"])]
 
     def article_texts(self, sources: list[str]) -> dict[str, str]:
         if not sources:

@@ -65,6 +65,9 @@ class ChromaIndex:
         revision = self.store.follow()  # an ingest by another process (the CLI beside the web chat)
         self.words.sync(self.store, revision=revision)
 
+    def revision(self) -> str:
+        return self.store.revision()
+
     def dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
         return self.store.query(vector, k, filters)
 
@@ -83,6 +86,9 @@ class ChromaIndex:
 
     def article_texts(self, sources: list[str]) -> dict[str, str]:
         return self.store.article_texts(sources)
+
+    def articles_named(self, sources: list[str]) -> list[Article]:
+        return self.store.get_articles(sources)
 
     def catalog(self) -> list[ArticleSummary]:
         """One summary per article, by source. Kept until the index's revision changes (16k

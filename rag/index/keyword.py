@@ -11,6 +11,7 @@ must read "21,000" and "O'Neill" alike. The index on disk names the terms' versi
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import shutil
@@ -213,16 +214,19 @@ def _read(folder: Path) -> tuple[Postings, str | None]:
 
 
 def _write(folder: Path, state: Postings, revision: str) -> None:
-    """Write to a sibling folder and swap it in: readers see the old index or the new one."""
+    """Write to a sibling folder and swap it in: readers see the old index or the new one. Several
+    ingests on one machine (rag ingest --workers) may write at once: one swaps at a time."""
     state._merge()
     indptr, rows, tfs = state.segments[0]
     folder.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in folder.parent.glob(folder.name + ".tmp-*"):  # from a writer killed mid-write
-        shutil.rmtree(leftover, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".tmp-", dir=folder.parent))
-    np.savez(tmp / "bm25.npz", lengths=state.lengths, alive=state.alive, indptr=indptr, rows=rows, tfs=tfs)
-    vocab = sorted(state.vocab, key=state.vocab.get)
-    (tmp / "bm25.json").write_text(json.dumps({"terms": TERMS_VERSION, "revision": revision, "ids": state.ids,
-                                                 "vocab": vocab}))
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+    with open(folder.parent / f".{folder.name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for leftover in folder.parent.glob(folder.name + ".tmp-*"):  # from a writer killed mid-write
+            shutil.rmtree(leftover, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".tmp-", dir=folder.parent))
+        np.savez(tmp / "bm25.npz", lengths=state.lengths, alive=state.alive, indptr=indptr, rows=rows, tfs=tfs)
+        vocab = sorted(state.vocab, key=state.vocab.get)
+        (tmp / "bm25.json").write_text(json.dumps({"terms": TERMS_VERSION, "revision": revision, "ids": state.ids,
+                                                     "vocab": vocab}))
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)

@@ -29,6 +29,7 @@ class MemoryIndex:
         self._articles: dict[str, Article] = {}
         self._chunks: dict[str, tuple[Chunk, np.ndarray]] = {}
         self._words = Postings()
+        self._writes = 0
 
     def manifest(self) -> dict | None:
         return self._manifest
@@ -51,6 +52,7 @@ class MemoryIndex:
         yield False  # one process, no interrupted writer to sweep up after
 
     def put_articles(self, batch: list[tuple[Article, list[Chunk], np.ndarray]]) -> None:
+        self._writes += 1
         for article, chunks, vectors in batch:
             self.delete_article(article.source)
             self._articles[article.source] = article
@@ -58,6 +60,7 @@ class MemoryIndex:
             self._words.add([c.id for c in chunks], [c.text for c in chunks])
 
     def delete_article(self, source: str) -> None:
+        self._writes += 1
         gone = [cid for cid, (c, _) in self._chunks.items() if c.source == source]
         for cid in gone:
             del self._chunks[cid]
@@ -78,6 +81,9 @@ class MemoryIndex:
 
     def refresh(self) -> None:
         pass
+
+    def revision(self) -> str:
+        return f"{id(self)}:{self._writes}"
 
     def dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
         hits = [self._hit(c, v, vector) for c, v in self._chunks.values() if self._passes(c.source, filters)]
@@ -106,6 +112,9 @@ class MemoryIndex:
 
     def article_texts(self, sources: list[str]) -> dict[str, str]:
         return {s: self._articles[s].text for s in sources if s in self._articles}
+
+    def articles_named(self, sources: list[str]) -> list[Article]:
+        return [self._articles[s] for s in sources if s in self._articles]
 
     def catalog(self) -> list[ArticleSummary]:
         return [ArticleSummary(a.source, a.title, a.publisher or "", a.date or "", len(self.chunks_of(a.source)))

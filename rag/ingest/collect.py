@@ -41,6 +41,7 @@ class Survey:
     new_rows: int = 0  # rows whose content the index does not hold under their name
     new_chars: int = 0
     undated: int = 0  # rows whose date cannot be read
+    elsewhere: int = 0  # rows of other parts of a split ingest (rag.ingest.parts)
     problem: str | None = None  # why the collection as a whole cannot be read
     kind: str | None = None  # of the problem: empty | no-text | header | unreadable
 
@@ -50,12 +51,16 @@ class Survey:
         return self.new_rows * INDEX_BYTES_PER_ROW + self.new_chars * INDEX_BYTES_PER_CHAR
 
 
-def survey(items: Iterable[Item], stored: Callable[[str], str | None] = lambda _id: None) -> Survey:
-    """Count a collection's rows; `stored` gives the content hash the index holds for a row's id."""
-    counts = dict.fromkeys(("rows", "failed", "new_rows", "new_chars", "undated"), 0)
+def survey(items: Iterable[Item], stored: Callable[[str], str | None] = lambda _id: None,
+           mine: Callable[[Item], bool] = lambda _item: True) -> Survey:
+    """Count a collection's rows; `stored` gives the content hash the index holds for a row's id, and
+    rows not `mine` (another part's) are only counted as there."""
+    counts = dict.fromkeys(("rows", "failed", "new_rows", "new_chars", "undated", "elsewhere"), 0)
     first: RowFailure | None = None
     for item in items:
-        if isinstance(item, RowFailure):
+        if not mine(item):
+            counts["elsewhere"] += 1
+        elif isinstance(item, RowFailure):
             counts["failed"] += 1
             first = first or item
             continue
@@ -64,9 +69,9 @@ def survey(items: Iterable[Item], stored: Callable[[str], str | None] = lambda _
         if stored(item.id) != item.digest:
             counts["new_rows"] += 1
             counts["new_chars"] += len(item.text)
-    if not counts["rows"] and not counts["failed"]:
+    if not counts["rows"] and not counts["failed"] and not counts["elsewhere"]:
         return Survey(**counts, problem="an empty collection: no rows", kind="empty")
-    if not counts["rows"] and first is not None and first.kind != "row":  # no text anywhere, or no header
+    if not counts["rows"] and not counts["elsewhere"] and first is not None and first.kind != "row":  # no text anywhere, or no header
         return Survey(**counts, problem=first.reason, kind=first.kind)
     return Survey(**counts)
 
@@ -86,7 +91,8 @@ def plan(tables: list[SourceFile], named: set[Path], run: Run, options: RowOptio
     planned = []
     for file in clashes(tables, stored, run):
         try:
-            found = survey(rows_in(file.path, options.fields), _stored_hash(run.known, f"{file.source}#"))
+            found = survey(rows_in(file.path, options.fields), _stored_hash(run.known, f"{file.source}#"),
+                           lambda item: run.part.holds(row_key(file.source, item)))
         except LoadError as exc:
             found = Survey(problem=str(exc).removeprefix(f"{file.path}: "), kind="unreadable")
         if found.problem and file.path in named:
@@ -98,6 +104,11 @@ def plan(tables: list[SourceFile], named: set[Path], run: Run, options: RowOptio
         planned.append(Planned(file, found, tuple(stored.get(file.source, ()))))
     check_room(planned, options.room)
     return planned
+
+
+def row_key(collection: str, item: Item) -> str:
+    """What decides a row's part: its name FILE#ID, or FILE:LINE for a row without one."""
+    return f"{collection}#{item.id}" if item.id else f"{collection}:{item.line}"
 
 
 def _stored_hash(known: Mapping[str, tuple[str, str]], prefix: str) -> Callable[[str], str | None]:
@@ -160,7 +171,7 @@ def ingest_collection(planned: Planned, run: Run, writer: Writer, fields: Mappin
     """Index a collection's new and changed rows, and prune the rows the index holds that it no longer
     has; a row that cannot be read is named FILE:LINE with its reason (its stored version, if any, stays)."""
     file, report = planned.file, run.report
-    left = set(planned.stored)  # the rows stored from it: those not met again go
+    left = {s for s in planned.stored if run.part.holds(s)}  # the rows stored from it: those not met again go
     try:
         _rows(file, run, writer, fields, left)
     except LoadError as exc:  # gone since it was surveyed: what it held stays until it is read whole
@@ -176,6 +187,8 @@ def ingest_collection(planned: Planned, run: Run, writer: Writer, fields: Mappin
 def _rows(file: SourceFile, run: Run, writer: Writer, fields: Mapping[str, str], left: set) -> None:
     seen, owner = set(), {}
     for item in rows_in(file.path, fields):
+        if not run.part.holds(row_key(file.source, item)):
+            continue  # another part's, written by another process
         source = f"{file.source}#{item.id}"
         if isinstance(item, Row) and item.id in seen:
             item = RowFailure(item.line, f"its id {item.id!r} is an earlier row's too: ids must differ")

@@ -15,6 +15,7 @@ from rag.ingest.collect import RowOptions, ingest_collection, plan
 from rag.ingest.collections import is_collection, row_of
 from rag.ingest.load import SourceFile, file_digest, load_file
 from rag.ingest.metadata import build_article
+from rag.ingest.parts import Part
 from rag.ingest.walk import discover
 from rag.ingest.writer import IngestReport, Prepared, Progress, Run, Writer
 
@@ -22,29 +23,30 @@ from rag.ingest.writer import IngestReport, Prepared, Progress, Run, Writer
 def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size: int, chunk_overlap: int,
                  max_bytes: int, prune: bool = False, progress: Progress | None = None,
                  on_start: Callable[[int], None] | None = None, follow_links: bool = False,
-                 ahead: Ahead | None = None, rows: RowOptions | None = None) -> IngestReport:
+                 ahead: Ahead | None = None, rows: RowOptions | None = None, part: Part = Part()) -> IngestReport:
     """Ingest files and folders into an opened index, chunked to `chunk_size` tokens; files over
     `max_bytes` and other unusable files are reported, never fatal. Symbolic links inside the
     folders are refused unless `follow_links` (and then only those that stay inside the paths named).
     `ahead`: the files' hashes and parses, done before the write lock was taken (rag.ingest.ahead).
     Article collections (.jsonl, .csv: rag.ingest.collect) are checked before anything is written,
-    read with `rows` (their field map; the disk left for the index), then indexed a row at a time."""
+    read with `rows` (their field map; the disk left for the index), then indexed a row at a time.
+    With `part`, only the files and rows of that part are written or pruned (rag.ingest.parts)."""
     report, rows = IngestReport(), rows or RowOptions()
     found, missing = discover(paths, follow_links, report.other_types)
     report.failed += [(str(p), reason) for p, reason in missing]
     known = index.article_hashes()
-    files = [f for f in found if not is_collection(f.path)]
+    files = [f for f in found if not is_collection(f.path) and part.holds(f.source)]
     files, clashing = name_clashes(files, known)
     report.failed += clashing
     ahead = ahead or Ahead()
-    run = Run(chunk_size, chunk_overlap, max_bytes, index, embedder, known, {}, report, ahead.parsed)
+    run = Run(chunk_size, chunk_overlap, max_bytes, index, embedder, known, {}, report, ahead.parsed, part)
     named = {p.expanduser().absolute().resolve() for p in paths if p.is_file()}
     tables = plan([f for f in found if is_collection(f.path)], named, run, rows)
     if on_start:
         on_start(len(files) + sum(t.survey.rows + t.survey.failed for t in tables))
     if prune:  # first, so that a copy of a removed file is indexed in its place
         roots = {str(p.expanduser().absolute().resolve()) for p in paths if p.is_dir()}
-        report.pruned = prune_missing(index, roots, known, follow_links)
+        report.pruned = prune_missing(index, roots, {s: v for s, v in known.items() if part.holds(s)}, follow_links)
         known = {src: v for src, v in known.items() if src not in report.pruned}
     digests = {f.source: ahead.digest(f) or file_digest(f.path, max_bytes, f.linked) for f in files}
     run = replace(run, known=known, owner=owners(digests, known))

@@ -12,6 +12,7 @@ import numpy as np
 
 from rag.embed import Embedder
 from rag.index import Index
+from rag.ingest.parts import Part
 from rag.records import Article, Chunk
 
 Progress = Callable[[str], None]  # called once per file (or collection row) with its source path
@@ -71,6 +72,7 @@ class Run:
     owner: dict[str, str]  # content hash -> the one source that holds it (files)
     report: IngestReport
     parsed: dict  # (content hash, kind) -> a parse done ahead of the lock
+    part: Part = Part()  # the articles this process writes, when several share the work
 
 
 @dataclass

@@ -29,7 +29,11 @@ def shingles(text: str) -> set[int]:
 
 def copy_groups(texts: Mapping[str, str]) -> list[list[str]]:
     """Sets of articles (by source) that are copies of one another; articles with no copy are left out."""
-    sets = {source: shingles(text) for source, text in texts.items()}
+    return groups_of({source: shingles(text) for source, text in texts.items()})
+
+
+def groups_of(sets: Mapping[str, set[int]]) -> list[list[str]]:
+    """copy_groups, of the articles' shingles."""
     root = {source: source for source in sets}
 
     def find(s: str) -> str:

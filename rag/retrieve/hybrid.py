@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from rag.embed import Embedder
@@ -23,11 +23,12 @@ class Retriever(Protocol):
 class ChunkRetriever:
     """One retriever for all three modes. Every hit's score is its cosine similarity to the
     question, whichever ranking put it there, so relevance floors mean the same in every mode.
-    The caller keeps the index up to date (Rag refreshes it once per question). With `copies` (each
-    article's syndicated copies), a story is found once and its passages name the other outlets."""
+    The caller keeps the index up to date (Rag refreshes it once per question). With `copies` (which
+    of the articles found are syndicated copies of one another), a story is found once and its
+    passages name the other outlets."""
 
     def __init__(self, index: Index, embedder: Embedder, mode: str = "hybrid",
-                 copies: Callable[[], Mapping[str, tuple[Copy, ...]]] | None = None) -> None:
+                 copies: Callable[[Iterable[str]], Mapping[str, tuple[Copy, ...]]] | None = None) -> None:
         if mode not in MODES:
             raise InputError(f"retriever must be one of {', '.join(MODES)}, got {mode!r}")
         self.index, self.embedder, self.mode, self.copies = index, embedder, mode, copies
@@ -43,5 +44,5 @@ class ChunkRetriever:
             rankings.append(self.index.keyword(question, vector, top_k * POOL, filters))
         hits = rankings[0] if len(rankings) == 1 else reciprocal_rank_fusion(rankings)
         if self.copies is not None:
-            hits = collapse(hits, self.copies())
+            hits = collapse(hits, self.copies(h.chunk.source for h in hits))
         return diversify(hits, top_k)

@@ -25,6 +25,7 @@ from rag.index.manifest import manifest_for
 from rag.ingest.ahead import Ahead, parse_ahead
 from rag.ingest.chunk import TOKENIZER
 from rag.ingest.collect import RowOptions, free_space
+from rag.ingest.parts import Part
 from rag.ingest.pipeline import ingest_paths
 from rag.ingest.walk import discover
 from rag.ingest.writer import IngestReport
@@ -57,7 +58,7 @@ class Rag(Corpus, Timeline):
         if self._embedder is None:
             s = self.settings
             self._embedder = make_embedder(s.embedding_model, s.embedding_backend, s.embed_batch_size,
-                                           s.model_cache.expanduser())
+                                           s.model_cache.expanduser(), s.embedding_threads)
         return self._embedder
 
     @property
@@ -130,14 +131,15 @@ class Rag(Corpus, Timeline):
                progress: Callable[[str], None] | None = None,
                on_start: Callable[[int], None] | None = None, sweep: bool = False,
                follow_links: bool = False, reading: Callable[[str], None] | None = None,
-               fields: dict[str, str] | None = None) -> IngestReport:
+               fields: dict[str, str] | None = None, part: Part = Part()) -> IngestReport:
         """Ingest files and folders; with `rebuild`, start from an empty index first. After an
         interrupted ingest (or with `sweep`), chunks left without their article are removed. Symbolic
         links inside the folders are refused unless `follow_links` (rag ingest --follow-symlinks).
         New and changed files are parsed before the write lock is taken (`reading` is told each one),
         so other writers wait only for the writing. `fields` names collections' columns, over the
-        setting collection_fields."""
-        ahead = self._parse_ahead(paths, rebuild, follow_links, reading)
+        setting collection_fields. With `part` (K/N), only that part's articles are written or pruned:
+        N processes, on one machine or several, share the work on one Chroma server (rag.ingest.parts)."""
+        ahead = self._parse_ahead(paths, rebuild, follow_links, reading, part)
         with self.index.writing() as interrupted:
             if rebuild:
                 self.index.drop()
@@ -147,7 +149,7 @@ class Rag(Corpus, Timeline):
             room = free_space(s.index_dir) if s.index_backend == "chroma" and not s.chroma_url else None
             rows = RowOptions({**field_map(s.collection_fields), **(fields or {})}, room)
             report = ingest_paths(paths, self.index, self.embedder, s.chunk_size, s.chunk_overlap, s.max_file_bytes,
-                                  prune, progress, on_start, follow_links, ahead, rows)
+                                  prune, progress, on_start, follow_links, ahead, rows, part)
             self.index.record_inputs(paths, self.settings.upload_dir)
             if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
                 report.swept = self.index.sweep()
@@ -155,10 +157,10 @@ class Rag(Corpus, Timeline):
             return report
 
     def _parse_ahead(self, paths: list[Path], rebuild: bool, follow_links: bool,
-                     reading: Callable[[str], None] | None) -> Ahead:
+                     reading: Callable[[str], None] | None, part: Part) -> Ahead:
         """The files' hashes, and parses of those an ingest will write (all of them for a rebuild), done
         with no lock held; an index built with other settings is refused here, before any reading."""
-        files, _ = discover(paths, follow_links)
+        files = [f for f in discover(paths, follow_links)[0] if part.holds(f.source)]
         exists = not rebuild and self.index.open(self.manifest(), create=False)
         known = self.index.article_hashes() if exists else {}
         return parse_ahead(files, known, self.settings.max_file_bytes, reading)

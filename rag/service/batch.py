@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from rag.errors import InputError, RagError
+from rag.ingest.parts import parse_part
 from rag.records import Answer, answer_record
 
 
@@ -116,10 +117,8 @@ def shard(rows: list[tuple[str, str]], spec: str | None) -> list[tuple[str, str]
     sharing one index split a question file without overlap."""
     if spec is None:
         return rows
-    k, _, n = spec.partition("/")
-    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
-        raise InputError(f"--shard {spec!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
-    return rows[int(k) - 1::int(n)]
+    part = parse_part(spec, "--shard")
+    return rows[part.k - 1::part.n]
 
 
 def answered_ids(out: Path) -> set[str]:

@@ -3,6 +3,7 @@ the embedding model. Rag (rag.service) is a Corpus."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,22 +12,30 @@ from rag.index import Index
 from rag.ingest.collections import row_of
 from rag.lexicon.outlets import outlet
 from rag.records import Article, ArticleSummary, Chunk, Copy
-from rag.retrieve.copies import copies_by_source, copy_groups
+from rag.retrieve.copies import copies_by_source, groups_of, shingles
+
+CACHED = 1024  # articles' shingles kept (about 60 kB for 1,000 words)
 
 
 class Corpus:
     index: Index
     aliases: dict[str, str]
-    _copies: tuple[list[ArticleSummary], dict[str, tuple[Copy, ...]]] | None = None
+    _read: tuple[str, dict[str, tuple[set[int], ArticleSummary]]] | None = None  # (revision, source -> its shingles)
 
-    def copies(self) -> dict[str, tuple[Copy, ...]]:
-        """Each article's syndicated copies, found once per revision of the index (the catalog is
-        kept until the index changes, so the same catalog means the same articles)."""
-        catalog = self.index.catalog()
-        if self._copies is None or self._copies[0] is not catalog:
-            texts = {a.source: a.text for a in self.index.articles(with_text=True)}
-            self._copies = (catalog, copies_by_source(copy_groups(texts), catalog))
-        return self._copies[1]
+    def copies(self, sources: Iterable[str]) -> dict[str, tuple[Copy, ...]]:
+        """Which of these articles are syndicated copies of one another, each with the others. Asked of
+        the articles a question retrieved: a copy's passages score as its original's do, so copies are
+        retrieved together (reading every article, as at first, took minutes at 100k articles). Each
+        article is read once per revision of the index, and at most CACHED are kept."""
+        revision = self.index.revision()
+        if self._read is None or self._read[0] != revision or len(self._read[1]) > CACHED:
+            self._read = (revision, {})
+        read = self._read[1]
+        wanted = list(dict.fromkeys(sources))
+        for a in self.index.articles_named([s for s in wanted if s not in read]):
+            read[a.source] = (shingles(a.text), ArticleSummary(a.source, a.title, a.publisher or "", a.date or "", 0))
+        found = [s for s in wanted if s in read]
+        return copies_by_source(groups_of({s: read[s][0] for s in found}), [read[s][1] for s in found])
 
     def stats(self) -> dict:
         """Counts and the settings the index was built with (no model load); StoreError when there is no index."""

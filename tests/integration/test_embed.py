@@ -57,6 +57,15 @@ def test_a_texts_vector_does_not_depend_on_the_texts_embedded_beside_it(tmp_path
     assert float((onnx.encode(TEXTS[::-1])[::-1] * alone).sum(1).min()) > 0.9999
 
 
+@pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
+def test_many_texts_embedded_on_every_core_get_the_vectors_of_one_core(tmp_path, backend):
+    texts = [f"{t} ({n})" for n, t in enumerate(TEXTS * 6)]
+    one = make_embedder(DEFAULT_MODEL, backend, 2, tmp_path / "models", threads=1)
+    every = make_embedder(DEFAULT_MODEL, backend, 2, tmp_path / "models", threads=2)
+    assert one.lanes == 1 and every.lanes == 2
+    assert np.array_equal(every.encode(texts), one.encode(texts))  # bit for bit, in the texts' order
+
+
 def test_onnx_knows_the_models_window_as_torch_does(tmp_path):
     torch_e = SentenceTransformerEmbedder()
     onnx = make_embedder(DEFAULT_MODEL, "onnx-int8", 32, tmp_path / "models")

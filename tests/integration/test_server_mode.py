@@ -1,24 +1,9 @@
 """RAG_CHROMA_URL against a real `chroma run` server on a loopback port: ingest, ask, prune."""
 
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
-from helpers import free_port, make_rag, serving
-
-CHROMA = Path(sys.executable).parent / "chroma"
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    if not CHROMA.exists():
-        pytest.fail(f"chroma CLI not found at {CHROMA}; it ships with the chromadb package")
-    port = free_port()
-    argv = [str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
-    with serving(argv, f"{url}/api/v2/heartbeat", "chroma run", 30):
-        yield url
+from helpers import CHROMA, free_port, make_rag, serving
 
 
 def test_ingest_ask_and_prune_through_a_chroma_server(tmp_path, corpus_copy, chroma_server):
