@@ -35,7 +35,9 @@ class Index(Protocol):
 
     def sweep(self) -> list[str]: ...  # remove chunks left without their article; their sources
 
-    def record_inputs(self, paths: list[Path], upload_dir: Path) -> None: ...  # what to rebuild from
+    def record_inputs(self, paths: list[Path], upload_dir: Path, fields: dict[str, str]) -> None: ...  # what to rebuild from
+
+    def input_fields(self) -> dict[str, dict[str, str]]: ...  # path -> the --fields its collections were read with
 
     def committed(self, changed: bool) -> None: ...  # a write is done: readers and keyword search follow
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from rag.index import doctor
 from rag.index.chroma import ChromaStore
-from rag.index.inputs import record_inputs
+from rag.index.inputs import record_inputs, recorded_fields
 from rag.index.keyword import Bm25Index
 from rag.index.place import Place
 from rag.records import Article, ArticleSummary, Chunk, Filters, Finding, Hit
@@ -53,9 +53,12 @@ class ChromaIndex:
             self.store.chunks.delete(where={"source": {"$in": orphans}})
         return orphans
 
-    def record_inputs(self, paths: list[Path], upload_dir: Path) -> None:
+    def record_inputs(self, paths: list[Path], upload_dir: Path, fields: dict[str, str]) -> None:
         if not self.place.chroma_url:  # a server's files are not ours to keep notes beside
-            record_inputs(self.place.index_dir, paths, upload_dir)
+            record_inputs(self.place.index_dir, paths, upload_dir, fields)
+
+    def input_fields(self) -> dict[str, dict[str, str]]:
+        return {} if self.place.chroma_url else recorded_fields(self.place.index_dir)
 
     def committed(self, changed: bool) -> None:
         revision = self.store.bump_revision() if changed else None

@@ -30,6 +30,7 @@ class MemoryIndex:
         self._chunks: dict[str, tuple[Chunk, np.ndarray]] = {}
         self._words = Postings()
         self._writes = 0
+        self._fields: dict[str, dict[str, str]] = {}
 
     def manifest(self) -> dict | None:
         return self._manifest
@@ -73,8 +74,12 @@ class MemoryIndex:
             self.delete_article(source)
         return orphans
 
-    def record_inputs(self, paths: list[Path], upload_dir: Path) -> None:
-        pass  # nothing to rebuild from: it lives as long as the process
+    def record_inputs(self, paths: list[Path], upload_dir: Path, fields: dict[str, str]) -> None:
+        if fields:  # nothing to rebuild from (it lives as long as the process), but re-index reads alike
+            self._fields.update((str(p.expanduser().absolute().resolve()), fields) for p in paths)
+
+    def input_fields(self) -> dict[str, dict[str, str]]:
+        return dict(self._fields)
 
     def committed(self, changed: bool) -> None:
         pass

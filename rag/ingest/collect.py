@@ -31,6 +31,13 @@ INDEX_BYTES_PER_CHAR = 2 * 20
 class RowOptions:
     fields: Mapping[str, str] = field(default_factory=dict)  # field -> its column (rag.settings.field_map)
     room: int | None = None  # bytes free where the index is written; None: not known (a server, memory)
+    recorded: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # path -> the --fields it was ingested with
+
+    def fields_for(self, path: Path) -> Mapping[str, str]:
+        """A collection's columns: those recorded for it (or the nearest folder above it), under the
+        setting and the --fields given now."""
+        nearest = next((self.recorded[str(p)] for p in (path, *path.parents) if str(p) in self.recorded), {})
+        return {**nearest, **self.fields}
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ class Planned:
     file: SourceFile
     survey: Survey
     stored: tuple[str, ...]  # the sources of its rows the index holds
+    fields: Mapping[str, str] = field(default_factory=dict)  # its columns (RowOptions.fields_for)
 
 
 def plan(tables: list[SourceFile], named: set[Path], run: Run, options: RowOptions) -> list[Planned]:
@@ -91,7 +99,7 @@ def plan(tables: list[SourceFile], named: set[Path], run: Run, options: RowOptio
     planned = []
     for file in clashes(tables, stored, run):
         try:
-            found = survey(rows_in(file.path, options.fields), _stored_hash(run.known, f"{file.source}#"),
+            found = survey(rows_in(file.path, options.fields_for(file.path)), _stored_hash(run.known, f"{file.source}#"),
                            lambda item: run.part.holds(row_key(file.source, item)))
         except LoadError as exc:
             found = Survey(problem=str(exc).removeprefix(f"{file.path}: "), kind="unreadable")
@@ -101,7 +109,7 @@ def plan(tables: list[SourceFile], named: set[Path], run: Run, options: RowOptio
             (run.report.not_collections if found.kind == "no-text" else run.report.failed).append(
                 (str(file.path), found.problem))
             continue
-        planned.append(Planned(file, found, tuple(stored.get(file.source, ()))))
+        planned.append(Planned(file, found, tuple(stored.get(file.source, ())), options.fields_for(file.path)))
     check_room(planned, options.room)
     return planned
 
@@ -167,13 +175,13 @@ def clashes(tables: list[SourceFile], stored: Mapping[str, list[str]], run: Run)
     return keep
 
 
-def ingest_collection(planned: Planned, run: Run, writer: Writer, fields: Mapping[str, str]) -> None:
+def ingest_collection(planned: Planned, run: Run, writer: Writer) -> None:
     """Index a collection's new and changed rows, and prune the rows the index holds that it no longer
     has; a row that cannot be read is named FILE:LINE with its reason (its stored version, if any, stays)."""
     file, report = planned.file, run.report
     left = {s for s in planned.stored if run.part.holds(s)}  # the rows stored from it: those not met again go
     try:
-        _rows(file, run, writer, fields, left)
+        _rows(file, run, writer, planned.fields, left)
     except LoadError as exc:  # gone since it was surveyed: what it held stays until it is read whole
         report.failed.append((str(file.path), str(exc).removeprefix(f"{file.path}: ")))
         return

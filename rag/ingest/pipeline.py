@@ -58,7 +58,7 @@ def ingest_paths(paths: list[Path], index: Index, embedder: Embedder, chunk_size
         else:
             writer.add(prepared)
     for table in tables:
-        ingest_collection(table, run, writer, rows.fields)
+        ingest_collection(table, run, writer)
     writer.flush()
     return report
 

@@ -147,10 +147,10 @@ class Rag(Corpus, Timeline):
             self._checked = True
             s = self.settings
             room = free_space(s.index_dir) if s.index_backend == "chroma" and not s.chroma_url else None
-            rows = RowOptions({**field_map(s.collection_fields), **(fields or {})}, room)
+            rows = RowOptions({**field_map(s.collection_fields), **(fields or {})}, room, self.index.input_fields())
             report = ingest_paths(paths, self.index, self.embedder, s.chunk_size, s.chunk_overlap, s.max_file_bytes,
                                   prune, progress, on_start, follow_links, ahead, rows, part)
-            self.index.record_inputs(paths, self.settings.upload_dir)
+            self.index.record_inputs(paths, self.settings.upload_dir, fields or {})
             if interrupted or sweep:  # the last writer was killed: chunks it left without their article go
                 report.swept = self.index.sweep()
             self.index.committed(bool(report.added or report.updated or report.pruned or report.swept or rebuild))

@@ -132,6 +132,17 @@ def test_the_cli_refuses_bad_collections_in_one_line_and_reads_columns_given_by_
     assert record["citations"][0]["url"] == "https://wire.example/ferry" and record["citations"][0]["source"] == "wire.csv#1"
 
 
+def test_re_index_and_rebuild_read_a_collection_with_the_fields_it_was_ingested_with(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "wire.csv").write_text(WIRE)
+    rag = make_rag(tmp_path / "index")
+    assert len(rag.ingest([tmp_path / "data" / "wire.csv"], fields={"text": "story"}).added) == 2
+    again = rag.reindex()  # the web chat's Re-index: the folder, with no --fields
+    assert (sorted(again.unchanged), again.pruned, again.added) == (["wire.csv#1", "wire.csv#3"], [], [])
+    rebuilt = rag.ingest([tmp_path / "data"], rebuild=True)  # as `rag doctor --repair` rebuilds
+    assert sorted(rebuilt.added) == ["wire.csv#1", "wire.csv#3"] and rag.stats()["documents"] == 2
+
+
 def test_a_collection_uploaded_in_the_web_chat_is_indexed_and_its_url_shown_safely(tmp_path):
     from gradio_client import Client
     from helpers import web_chat
