@@ -7,7 +7,7 @@ A copy stays indexed and findable; an answer cites the story once and names the 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from itertools import combinations
@@ -18,7 +18,6 @@ from rag.records import ArticleSummary, Copy, Hit
 SHINGLE = 5
 COPY = 0.5  # measured over the sample, dev and news corpora together: the copies (a new headline and outlet
 # line, a sentence or a paragraph dropped) 0.77-0.86; two stories sharing one paragraph 0.105; every other pair 0.02 or less
-BOILERPLATE = 50  # a shingle in more articles than this (a standard footer) says nothing of a pair
 
 
 def shingles(text: str) -> set[int]:
@@ -42,8 +41,8 @@ def groups_of(sets: Mapping[str, set[int]]) -> list[list[str]]:
             s = root[s]
         return s
 
-    for (a, b), shared in _shared(sets).items():
-        if shared / (len(sets[a]) + len(sets[b]) - shared) >= COPY:
+    for a, b in combinations(sorted(sets), 2):
+        if _jaccard(sets[a], sets[b]) >= COPY:
             root[find(a)] = find(b)
     groups: dict[str, list[str]] = defaultdict(list)
     for source in sorted(sets):
@@ -51,17 +50,12 @@ def groups_of(sets: Mapping[str, set[int]]) -> list[list[str]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def _shared(sets: Mapping[str, set[int]]) -> Counter:
-    """How many shingles each pair of articles shares (only pairs that share any are counted)."""
-    postings: dict[int, list[str]] = defaultdict(list)
-    for source, hashes in sets.items():
-        for h in hashes:
-            postings[h].append(source)
-    shared: Counter = Counter()
-    for sources in postings.values():
-        if 1 < len(sources) <= BOILERPLATE:
-            shared.update(combinations(sorted(sources), 2))
-    return shared
+def _jaccard(a: set[int], b: set[int]) -> float:
+    small, large = sorted((len(a), len(b)))
+    if small < COPY * large:  # the Jaccard of two sets is at most the smaller's size over the larger's
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) if shared else 0.0
 
 
 def copies_by_source(groups: Iterable[list[str]], catalog: Iterable[ArticleSummary]) -> dict[str, tuple[Copy, ...]]:
