@@ -5,7 +5,7 @@
 Texts: the sample articles and Debian's documentation (scripts/make_corpus.py), chunked as
 ingestion chunks them. Each backend runs in this one process after a warm-up; cosine is against
 the torch (sentence-transformers) vectors. Retrieval quality per backend: eval/reference/sweep-backend;
-the static backend's answers on every gold set: the README's "Scale" section.
+the static backend's answers on every gold set: the README's "Speed" section.
 """
 
 from __future__ import annotations

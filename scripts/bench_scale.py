@@ -128,7 +128,7 @@ def table(ingest: list[dict], latency: list[dict], scale: list[dict]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=150)
-    ap.add_argument("--sizes", default="1000,10000", help="chunk counts for the retrieval-latency rows")
+    ap.add_argument("--sizes", default="1000,10000", help="chunk counts for the retrieval-latency rows ('': none)")
     ap.add_argument("--vectors", default=None, help="precomputed vectors (.npz, comma-separated) for large sizes")
     ap.add_argument("--work", type=Path, default=Path("/tmp/newsrag-bench"))
     ap.add_argument("--out", type=Path, default=Path("bench/results.json"))
@@ -139,7 +139,7 @@ def main() -> None:
     articles = pick_articles(all_dir, args.work / f"corpus-{args.articles}", args.articles)
     ingest = ingest_rows(args.work, articles)
     latency = latency_rows(args.work)
-    scale = scale_rows(args.work, all_dir, [int(x) for x in args.sizes.split(",")], args.vectors)
+    scale = scale_rows(args.work, all_dir, [int(x) for x in args.sizes.split(",") if x], args.vectors)
     text = table(ingest, latency, scale)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ paragraphs drawn from different documents (seeded): every chunk is real text, no
 copies of one another, and words, paragraph lengths and vocabulary are those of the real corpus.
 
     python scripts/make_corpus.py /tmp/bench/corpus-all
-    python scripts/make_archive.py /tmp/bench/corpus-all /tmp/bench/archive-1m.jsonl --chunks 1000000
+    python scripts/make_archive.py /tmp/bench/corpus-all /tmp/bench/archive-1m.jsonl --chunks 650000
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import json
 import random
 from pathlib import Path
 
-WORDS_PER_CHUNK = 175  # measured: 256 cl100k tokens with 20 overlapping hold about 175 words of this prose
+WORDS_PER_CHUNK = 175  # a guess, and low: of these rows the static backend makes about 1.5 times as many chunks
+# as words / 175 (its chunks are cut at 256 cl100k tokens), onnx-int8 about 2.1 times (also cut to the model's window)
 OUTLETS = ["Northwire", "The Daily Ledger", "Harbor Times", "Capital Post", "Valley Courier", "Metro Herald"]
 
 
@@ -45,11 +46,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", type=Path, help="a folder of .txt files (scripts/make_corpus.py)")
     ap.add_argument("out", type=Path)
-    ap.add_argument("--chunks", type=int, default=1_000_000, help="about how many chunks the rows make")
+    ap.add_argument("--chunks", type=int, default=1_000_000, help="words / 175 (see WORDS_PER_CHUNK)")
+    ap.add_argument("--seed", type=int, default=7, help="another seed, other rows")
     args = ap.parse_args()
     paras = paragraphs(args.corpus)
     with args.out.open("w") as fh:
-        n = sum(fh.write(json.dumps(r) + "\n") > 0 for r in rows(paras, args.chunks))
+        n = sum(fh.write(json.dumps(r) + "\n") > 0 for r in rows(paras, args.chunks, args.seed))
     print(f"{n:,} rows from {len(paras):,} real paragraphs in {args.out}")
 
 

@@ -60,4 +60,6 @@ def test_the_llm_recipe_runs_as_written(tmp_path):
             os.killpg(run.pid, signal.SIGTERM)  # the recipe leaves its server running for the reader; not here
     said = (tmp_path / "out").read_text()
     assert code == 0, (tmp_path / "err").read_text()[-2000:]
-    assert "Sources:" in said or "do not answer" in said, said[-2000:]
+    # Gemma 270M (a base model) writes what it likes: whichever, the answer comes back checked against
+    # the articles (cited, declined, or marked as backed by none of them).
+    assert any(w in said for w in ("Sources:", "do not answer", "the model cited none of the sources")), said[-2000:]
