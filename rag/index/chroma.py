@@ -191,6 +191,10 @@ class ChromaStore:
         """Which state of the chunks this is (rag.index.revision); derived indexes (BM25) follow it."""
         return revision_of(self._collection(self._names()[0], fresh=True))  # another process may have bumped it
 
+    @property
+    def seen(self) -> str | None:
+        return self._seen
+
     def bump_revision(self) -> str:
         self._seen = bump(self._collection(self._names()[0], fresh=True))  # our own write: the client has it
         return self._seen
@@ -268,8 +272,7 @@ class ChromaStore:
         return sorted(arts, key=lambda a: a.source)
 
     def get_article(self, source: str) -> Article | None:
-        found = self.get_articles([source])
-        return found[0] if found else None
+        return next(iter(self.get_articles([source])), None)
 
     def get_articles(self, sources: list[str]) -> list[Article]:
         """Those articles (with their text) the index holds."""

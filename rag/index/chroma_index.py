@@ -69,7 +69,8 @@ class ChromaIndex:
         self.words.sync(self.store, revision=revision)
 
     def revision(self) -> str:
-        return self.store.revision()
+        """The revision last caught up with (refresh, once a question), else the store's."""
+        return self.store.seen or self.store.revision()
 
     def dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
         return self.store.query(vector, k, filters)
