@@ -15,11 +15,12 @@ def record_inputs(index_dir: Path, paths: list[Path], upload_dir: Path, fields: 
     """Add `paths` to the record, with the `fields` their collections were read with when given;
     uploads are recorded as their folder."""
     uploads = upload_dir.expanduser().absolute().resolve()
-    given = {str(uploads) if uploads in p.parents else str(p) for p in _absolute(paths)}
+    named = _absolute(paths)
+    given = {str(uploads) if uploads in p.parents else str(p) for p in named}
     merged = sorted(set(map(str, recorded_inputs(index_dir))) | given)
-    columns = {**recorded_fields(index_dir), **dict.fromkeys(map(str, _absolute(paths)), fields)} if fields else None
+    columns = {**recorded_fields(index_dir), **(dict.fromkeys(map(str, named), fields) if fields else {})}
     tmp = index_dir / f".{INPUTS_NAME}.tmp"
-    tmp.write_text(json.dumps({"inputs": merged, "fields": columns or recorded_fields(index_dir)}, indent=1))
+    tmp.write_text(json.dumps({"inputs": merged, "fields": columns}, indent=1))
     os.replace(tmp, index_dir / INPUTS_NAME)  # never half a file
 
 

@@ -30,7 +30,10 @@ def ingest_in_workers(settings: Settings, paths: list[Path], workers: int, *, pr
                          "and the model already uses every core of this machine (README, Scale)")
     if not 1 <= workers <= 64:
         raise InputError(f"--workers {workers}: expected 1 to 64")
-    Rag(settings).ingest([], rebuild=rebuild)  # creates the index once, rather than N processes at a time
+    rag = Rag(settings)
+    if rebuild:
+        rag.index.drop()
+    rag.index.open(rag.manifest(), create=True)  # once, rather than by N processes at a time
     share = settings.model_copy(update={"embedding_threads": max(1, (os.cpu_count() or 1) // workers)})
     context = multiprocessing.get_context("spawn")  # a fresh interpreter each: no forked model or client
     with context.Manager() as manager, ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -39,8 +42,6 @@ def ingest_in_workers(settings: Settings, paths: list[Path], workers: int, *, pr
                    for k in range(1, workers + 1)]
         relay(events, futures, on_start, progress)
         reports = [f.result() for f in futures]  # a worker's RagError is raised here, as it was raised there
-    rag = Rag(settings)
-    rag.open_index()
     rag.index.committed(False)  # the keyword index: up to every part's chunks, and kept on disk
     return merged(reports)
 
